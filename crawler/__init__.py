@@ -1,0 +1,1 @@
+"""Scrapy spiders for government press and official documents (filled by the crawler issue)."""

@@ -1,0 +1,1 @@
+"""Vietnamese directive extraction: normalisation, segmentation, spaCy components."""

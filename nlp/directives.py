@@ -1,0 +1,446 @@
+"""Directive rules: which clauses ask for an action, whose, and by when.
+
+Works on the paragraphs of ``nlp.segment`` and the mentions of the other
+extractors (bodies, times, references). The decisions follow EXTRACTION.md:
+one directive per clause; a reporting frame ("Thủ tướng yêu cầu") is cut off
+the span; lead-ins and section headings carry their addressees, issuer and
+deadline over to the items under them; semicolon clauses keep their
+sentence's subject; past reports, praise, problem statements and document
+boilerplate are not directives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from nlp.deadlines import is_recurring, pick_deadline
+from nlp.lexicon import Lexicon, lexicon
+from nlp.records import BodyMention, Directive, TimeExpr
+from nlp.segment import RANK_PLAIN, Paragraph, Sentence
+
+_NAME_RE = re.compile(r"(?:[ \t]+(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*|[A-ZĐ]\.))(?:[ \t]+[A-ZÀ-ỸĐ][a-zà-ỹđ]*){1,3}")
+_WORD_RE = re.compile(r"[\wà-ỹ]+")
+
+
+@dataclass(slots=True)
+class Context:
+    """What a lead-in or heading passes to the items under it."""
+
+    responsible: list[str] = field(default_factory=list)
+    coordinate: list[str] = field(default_factory=list)
+    deadline: TimeExpr | None = None
+    issuer: str | None = None
+    scope: bool = False  # items under it are tasks
+    negative: bool = False  # items under it are objectives, results …
+
+
+@dataclass(slots=True)
+class _Frame:
+    end: int  # where the directive text may start
+    issuer: str | None
+    directive: bool  # a directive verb (yêu cầu, giao …) rather than a reporting one
+    colon: bool
+
+
+class DirectiveFinder:
+    """Finds the directives of one document."""
+
+    def __init__(self, text: str, mtext: str, paragraphs: list[Paragraph], mentions: list[BodyMention],
+                 ref: date | None, exclude: list[tuple[int, int]], *, official: bool,
+                 default_issuer: str | None, lex: Lexicon | None = None) -> None:
+        self.text = text
+        self.m = mtext
+        self.paras = paragraphs
+        self.mentions = mentions
+        self.starts = [x.start for x in mentions]
+        self.ref = ref
+        self.exclude = exclude
+        self.official = official
+        self.default_issuer = default_issuer
+        self.lex = lex or lexicon()
+
+    # --- mentions -------------------------------------------------------------------------------------------------
+    def _mentions_in(self, s: int, e: int) -> list[BodyMention]:
+        i = bisect.bisect_left(self.starts, s)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < e:
+            if self.mentions[i].end <= e:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def _mention_at(self, pos: int) -> BodyMention | None:
+        i = bisect.bisect_left(self.starts, pos)
+        if i < len(self.mentions) and self.mentions[i].start == pos:
+            return self.mentions[i]
+        return None
+
+    def _run(self, pos: int, end: int) -> tuple[list[BodyMention], int]:
+        """The bodies named one after another from ``pos`` (a subject or an object list)."""
+        found: list[BodyMention] = []
+        last_end = pos
+        while pos < end:
+            mention = self._mention_at(pos)
+            if mention is not None:
+                found.append(mention)
+                pos = last_end = mention.end
+                if mention.kind == "office":
+                    nm = _NAME_RE.match(self.text, pos, end)
+                    if nm:
+                        pos = last_end = nm.end()
+                continue
+            cm = self.lex.connector.match(self.m, pos, end)
+            if cm and cm.end() > pos:
+                pos = cm.end()
+                continue
+            break
+        return found, last_end
+
+    @staticmethod
+    def _names(mentions: list[BodyMention]) -> list[str]:
+        out: list[str] = []
+        for x in mentions:
+            if x.name not in out:
+                out.append(x.name)
+        return out
+
+    # --- frames ---------------------------------------------------------------------------------------------------
+    def _frame(self, s: int, e: int) -> _Frame | None:
+        """A reporting frame at the start of a sentence: issuer + verb (+ ':')."""
+        limit = min(e, s + 160)
+        for rx, directive in ((self.lex.directive_verb, True), (self.lex.reporting_verb, False)):
+            for vm in rx.finditer(self.m, s, limit):
+                issuer, ok = self._issuer_before(s, vm.start())
+                if not ok:
+                    continue
+                end = vm.end()
+                colon = False
+                after = re.match(r"\s*:", self.m[end:e])
+                if after:
+                    end += after.end()
+                    colon = True
+                return _Frame(end=end, issuer=issuer, directive=directive, colon=colon)
+        return None
+
+    def _issuer_before(self, s: int, v: int) -> tuple[str | None, bool]:
+        """Whether the words right before a frame verb name an issuer; its person's name if given."""
+        pre = self.m[s:v].rstrip()
+        pre = re.sub(r"(?:\s+(?:đã|cũng|còn|tiếp tục|đặc biệt|một lần nữa|nhiều lần|trực tiếp))+$", "", pre)
+        stop = s + len(pre)
+        # a person's name before the verb: "Thủ tướng Phạm Minh Chính yêu cầu"
+        orig = self.text[s:stop]
+        nm = re.search(r"((?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*[ \t]+){1,3}[A-ZÀ-ỸĐ][a-zà-ỹđ]*)$", orig)
+        name = None
+        if nm:
+            before = self.m[s:s + nm.start()].rstrip()
+            if self._title_ends(before):
+                return nm.group(1), True
+            name = nm.group(1)
+        if self._title_ends(pre):
+            return None, True
+        i = bisect.bisect_right(self.starts, stop) - 1
+        if i >= 0 and self.mentions[i].end >= stop - 1 and self.mentions[i].start >= s and not self.mentions[i].name.startswith("*"):
+            return None, True
+        del name
+        return None, False
+
+    def _title_ends(self, pre: str) -> bool:
+        if not pre:
+            return False
+        tail = pre[-60:]
+        return any(m.end() == len(tail) for m in self.lex.issuer_title.finditer(tail))
+
+    # --- clause tests ---------------------------------------------------------------------------------------------
+    def _skip_openers(self, s: int, e: int) -> int:
+        while True:
+            om = self.lex.opener.match(self.m, s, e)
+            if not om or om.end() == s:
+                return s
+            s = om.end()
+
+    def _negative(self, s: int, e: int, subject_end: int) -> bool:
+        seg = self.m[s:e]
+        if self.lex.boilerplate.match(self.m, s, e):
+            return True
+        head_end = min(e, max(subject_end, s) + 40)
+        head = self.m[s:head_end]
+        if self.lex.event.search(self.m, max(subject_end, s), min(e, max(subject_end, s) + 30)):
+            return True
+        pm = self.lex.past.search(head)
+        if pm and not self.lex.past_exempt.search(head) and not self.lex.modal.search(head[:pm.start()]):
+            return True
+        if self.lex.evaluation.search(seg) and not self.lex.modal.search(seg):
+            return True
+        return bool(self.lex.problem.search(seg[:80]) and not re.search(r"(?<!\w)(?:cần|phải|yêu cầu)(?!\w)", seg))
+
+    def _has_modal(self, s: int, e: int) -> bool:
+        for mm in self.lex.modal.finditer(self.m, s, e):
+            if self.m.startswith("cần thiết", mm.start()):
+                continue
+            return True
+        return False
+
+    def _is_closing_formula(self, s: int, e: int, subject_end: int) -> bool:
+        cm = self.lex.closing.search(self.m, s, e)
+        if not cm:
+            return False
+        rest = (self.m[max(s, subject_end):cm.start()] + " " + self.m[cm.end():e]).strip(" ,.;\n")
+        if re.search(r"(?<!\w)(?:chủ trì|phối hợp|theo dõi|đôn đốc|báo cáo|trong \d+ ngày)(?!\w)", self.m[s:e]):
+            return False
+        return len(_WORD_RE.findall(rest)) <= 3
+
+    # --- the walk -------------------------------------------------------------------------------------------------
+    def find(self) -> list[Directive]:
+        out: list[Directive] = []
+        stack: list[tuple[int, Context]] = []
+        skip_recipients = False
+        for p in self.paras:
+            body = self.m[p.start:p.end]
+            if re.match(r"\s*nơi nhận", body):
+                skip_recipients = True
+                continue
+            if skip_recipients:
+                if p.marker in {"-", "+", "•"} or p.heading:
+                    continue
+                skip_recipients = False
+            # pop contexts of this level and deeper
+            rank = p.rank if p.marker else RANK_PLAIN
+            if p.marker:
+                while stack and stack[-1][0] >= rank:
+                    stack.pop()
+            ctx = _merge([c for _, c in stack])
+            if p.heading or self._is_heading_leadin(p):
+                new = self._heading_context(p)
+                if new is not None:
+                    if not p.marker:
+                        stack = [s for s in stack if s[0] < RANK_PLAIN + 1 and s[1].negative is False][:0]
+                    stack.append((rank, new))
+                continue
+            if not p.marker:
+                stack = []
+                ctx = Context()
+            leadin = self._paragraph(p, ctx, out)
+            if leadin is not None:
+                stack.append((rank, leadin))
+        return out
+
+    def _is_heading_leadin(self, p: Paragraph) -> bool:
+        """A list item that only names a body: "3. Bộ Y tế:", "2. Bộ Khoa học và Công nghệ"."""
+        if not p.marker:
+            return False
+        s, e = p.start, p.end
+        run, end = self._run(s, e)
+        rest = self.m[end:e].strip(" :.\n")
+        return bool(run) and not rest
+
+    def _heading_context(self, p: Paragraph) -> Context | None:
+        s, e = p.start, p.end
+        seg = self.m[s:e]
+        if self.lex.objective_heading.match(seg):
+            return Context(negative=True)
+        run, _ = self._run(s, e)
+        dl = pick_deadline(self.text[s:e], self.ref)
+        if run or self.lex.task_heading.match(seg):
+            return Context(responsible=self._names(run), deadline=_shift(dl, s), scope=True)
+        if dl is not None:
+            return Context(deadline=_shift(dl, s), scope=True)
+        if p.marker:
+            return Context(scope=True)
+        return None
+
+    def _paragraph(self, p: Paragraph, ctx: Context, out: list[Directive]) -> Context | None:
+        """Emit the paragraph's directives; return a context when it is a lead-in."""
+        in_item = p.marker is not None and ctx.scope and not ctx.negative
+        if ctx.negative:
+            return None
+        frame_scope = False
+        item_resp: list[str] | None = None
+        leadin: Context | None = None
+        for si, sent in enumerate(p.sentences):
+            last = si == len(p.sentences) - 1
+            frame = self._frame(sent.start, sent.end)
+            is_leadin = last and self.text[sent.start:p.end].rstrip().endswith(":")
+            if is_leadin:
+                leadin = self._leadin(sent, frame, ctx)
+                if leadin is not None:
+                    break
+            made = self._sentence(sent, frame, ctx, in_item or frame_scope, item_resp, out, si == 0 and p.marker is not None)
+            if made and si == 0 and p.marker is not None:
+                item_resp = made
+            if frame is not None and frame.colon:
+                frame_scope = True
+        return leadin
+
+    def _leadin(self, sent: Sentence, frame: _Frame | None, ctx: Context) -> Context | None:
+        s, e = sent.start, sent.end
+        start = frame.end if frame else self._skip_openers(s, e)
+        sm = self.lex.subject_skip.match(self.m, start, e)
+        if sm:
+            start = sm.end()
+        run, run_end = self._run(start, e)
+        own = self._names(run)
+        coord = self._coordinate(run_end, e)
+        dl = pick_deadline(self.text[s:e], self.ref)
+        return Context(
+            responsible=own or list(ctx.responsible),
+            coordinate=coord or ([] if own else list(ctx.coordinate)),
+            deadline=_shift(dl, s) if dl else ctx.deadline,
+            issuer=(frame.issuer if frame and frame.issuer else ctx.issuer),
+            scope=True,
+        )
+
+    def _coordinate(self, s: int, e: int) -> list[str]:
+        out: list[str] = []
+        for cm in re.finditer(r"(?<!\w)phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", self.m[s:e]):
+            run, _ = self._run(s + cm.end(), e)
+            for x in self._names(run):
+                if x not in out:
+                    out.append(x)
+        return out
+
+    def _co_leads(self, s: int, e: int) -> list[str]:
+        out: list[str] = []
+        for cm in re.finditer(r"(?<!\w)(?:đồng chủ trì với|giao cho|giao)\s+", self.m[s:e]):
+            run, _ = self._run(s + cm.end(), e)
+            out.extend(x for x in self._names(run) if x not in out)
+        return out
+
+    def _sentence(self, sent: Sentence, frame: _Frame | None, ctx: Context, in_scope: bool,
+                  item_resp: list[str] | None, out: list[Directive], item_first: bool) -> list[str] | None:
+        """Emit a sentence's directives; return the first directive's responsible list."""
+        first_resp: list[str] | None = None
+        sent_resp: list[str] | None = None
+        sent_coord: list[str] = []
+        prev: Directive | None = None
+        for ci, cl in enumerate(sent.clauses):
+            s, e = cl.start, cl.end
+            if ci == 0 and frame is not None:
+                s = max(s, frame.end)
+            s = self._skip_openers(s, e)
+            while s < e and self.m[s] in " \n,:":
+                s += 1
+            if s >= e:
+                continue
+            # subject: a run of bodies at the start, possibly after "Giao", "Đề nghị"
+            span_start = s
+            sm = self.lex.subject_skip.match(self.m, s, e)
+            subj_from = sm.end() if sm else s
+            run, run_end = self._run(subj_from, e)
+            if sm and run:
+                span_start = subj_from
+                while span_start < e and self.m[span_start] in " \n,":
+                    span_start += 1
+            own = self._names(run)
+            subject_end = run_end if run else s
+            seg_has_verb = bool(self.lex.imperative_start.match(self.m, subject_end, e)) or self._has_modal(subject_end, e)
+            if ci > 0 and prev is not None and (not seg_has_verb or _only_time(self.m[s:e])):
+                # a segment without its own action stays in its clause
+                prev.end = e
+                prev.text = self.text[prev.start:e]
+                if prev.deadline is None:
+                    dl = pick_deadline(self.text[s:e], self.ref, exclude=self._excl(s, e))
+                    if dl:
+                        _set_deadline(prev, _shift(dl, s))
+                continue
+            if self._negative(s, e, subject_end):
+                continue
+            if self._is_closing_formula(s, e, subject_end):
+                continue
+            directive_frame = frame is not None and frame.directive and ci == 0
+            starts_imperative = bool(self.lex.imperative_start.match(self.m, subject_end, e))
+            positive = (
+                directive_frame
+                or (frame is not None and self._has_modal(subject_end, e))
+                or self._has_modal(s, min(e, subject_end + 60))
+                or (in_scope and (starts_imperative or bool(own)))
+                or (ci > 0 and prev is not None and seg_has_verb)
+                or (self.official and starts_imperative and ci == 0 and not run and len(sent.clauses) >= 1
+                    and in_scope)
+                or (self.official and bool(own) and starts_imperative)
+                or (ci > 0 and sent_resp is not None and seg_has_verb)
+            )
+            if not positive:
+                continue
+            # who
+            if own:
+                resp = own + [x for x in self._co_leads(run_end, e) if x not in own]
+                coord = self._coordinate(run_end, e)
+            else:
+                extra = self._co_leads(s, e)
+                if ci > 0 and sent_resp is not None:
+                    resp, coord = list(sent_resp), list(sent_coord)
+                elif item_resp is not None and not item_first:
+                    resp, coord = list(item_resp), []
+                elif in_scope or (frame is not None and frame.directive and False):
+                    resp, coord = list(ctx.responsible), list(ctx.coordinate)
+                else:
+                    resp, coord = [], []
+                own_coord = self._coordinate(s, e)
+                if own_coord:
+                    coord = own_coord
+                for x in extra:
+                    if x not in resp:
+                        resp.append(x)
+            # when
+            d = Directive(text=self.text[span_start:e], start=span_start, end=e, responsible=resp,
+                          coordinate=coord, issuer_person=(frame.issuer if frame and frame.issuer else
+                                                           ctx.issuer or self.default_issuer))
+            vm = self.lex.imperative_start.match(self.m, subject_end, e)
+            d.verb = self.m[vm.start():vm.end()].strip() if vm else None
+            dl = pick_deadline(self.text[s:e], self.ref, exclude=self._excl(s, e))
+            if dl is not None:
+                _set_deadline(d, _shift(dl, s))
+            elif ctx.deadline is not None and (in_scope or item_first) and not is_recurring(self.text[s:e]):
+                _set_deadline(d, ctx.deadline)
+            d.confidence = 0.9 if (directive_frame or in_scope) else 0.75
+            out.append(d)
+            prev = d
+            if ci == 0 or sent_resp is None:
+                sent_resp, sent_coord = list(resp), list(coord)
+            if first_resp is None:
+                first_resp = resp
+        return first_resp
+
+    def _excl(self, s: int, e: int) -> list[tuple[int, int]]:
+        return [(max(a, s) - s, min(b, e) - s) for a, b in self.exclude if a < e and b > s]
+
+
+def _merge(contexts: list[Context]) -> Context:
+    out = Context()
+    for c in contexts:
+        if c.responsible:
+            out.responsible = list(c.responsible)
+            out.coordinate = list(c.coordinate)
+        elif c.coordinate:
+            out.coordinate = list(c.coordinate)
+        if c.deadline is not None:
+            out.deadline = c.deadline
+        if c.issuer:
+            out.issuer = c.issuer
+        out.scope = out.scope or c.scope
+        out.negative = c.negative or (out.negative and not c.scope)
+    return out
+
+
+def _shift(t: TimeExpr | None, offset: int) -> TimeExpr | None:
+    if t is None:
+        return None
+    return TimeExpr(t.start + offset, t.end + offset, t.text, t.kind, t.date, t.granularity)
+
+
+def _set_deadline(d: Directive, t: TimeExpr | None) -> None:
+    if t is None or t.date is None:
+        return
+    d.deadline = t.date.isoformat()
+    d.deadline_text = t.text
+    d.deadline_granularity = t.granularity
+
+
+_ONLY_TIME_RE = re.compile(r"\s*(?:hoàn thành|xong|thực hiện xong|kết thúc)?\s*(?:trước|chậm nhất|trong|vào)\b.{0,40}$", re.S)
+
+
+def _only_time(seg: str) -> bool:
+    return bool(_ONLY_TIME_RE.fullmatch(seg)) and len(seg) < 60

@@ -1,0 +1,60 @@
+"""Word lists from ``nlp/data/directives.yml`` compiled into regexes, once.
+
+Every regex runs on ``nlp.text.match_form`` text: lower case, modern tone
+placement, any whitespace (PDF line breaks included) between words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nlp.data import load_yaml
+
+
+def phrase_alternation(phrases: list[str]) -> str:
+    """One alternation, longest phrase first, spaces matching any whitespace run."""
+    parts = []
+    for p in sorted(set(phrases), key=len, reverse=True):
+        words = p.split()
+        parts.append(r"\s+".join(re.escape(w) for w in words))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def word_re(phrases: list[str]) -> re.Pattern[str]:
+    """Whole-word match of any phrase."""
+    return re.compile(r"(?<![\w])" + phrase_alternation(phrases) + r"(?![\w])")
+
+
+class Lexicon:
+    """The compiled vocabulary of the directive rules."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        w = {k: word_re(v) for k, v in data.items() if isinstance(v, list) and k != "connectors"}
+        self.issuer_title = w["issuer_titles"]
+        self.directive_verb = w["directive_frame_verbs"]
+        self.reporting_verb = w["reporting_frame_verbs"]
+        self.opener = re.compile(r"\s*" + phrase_alternation(data["span_openers"]) + r"\s*,\s*")
+        self.modal = w["modals"]
+        self.imperative_start = re.compile(r"\s*" + phrase_alternation(data["imperatives"]) + r"(?![\w])")
+        self.past = w["past_markers"]
+        self.past_exempt = w["past_exempt_after"]
+        self.evaluation = w["evaluation_markers"]
+        self.problem = w["problem_markers"]
+        self.event = re.compile(r"(?<![\w])(?:" + "|".join(data["event_patterns"]) + r")")
+        self.boilerplate = re.compile(r"\s*" + phrase_alternation(data["boilerplate_openers"]) + r"(?![\w])")
+        self.closing = re.compile(data["closing_formula"])
+        self.objective_heading = re.compile(
+            r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"\s*[:.]?\s*$")
+        self.task_heading = re.compile(
+            r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["task_headings"]) + r"(?![\w])")
+        self.subject_skip = re.compile(r"\s*" + phrase_alternation(data["subject_skip"]) + r"(?![\w])\s*,?")
+        words = [c for c in data["connectors"] if c[0].isalpha()]
+        symbols = "".join(re.escape(c) for c in data["connectors"] if not c[0].isalpha())
+        self.connector = re.compile(r"(?:\s+|[" + symbols + r"]|" + phrase_alternation(words) + r"(?![\w]))")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon(load_yaml("directives.yml"))

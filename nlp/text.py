@@ -1,0 +1,116 @@
+"""Text normalisation that never moves an offset.
+
+Every function that rewrites text for matching is length-preserving (one code
+point in, one code point out), so a match found on the rewritten copy points
+straight into the NFC original. ``body_key`` is the exception: it is the
+comparison key of EXTRACTION.md section 3 and is only used on names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TONE_FOLD = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+# Upper-case pairs too, so the fold works before lower-casing.
+TONE_FOLD.update({k.upper(): v.upper() for k, v in list(TONE_FOLD.items())})
+TONE_FOLD.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(TONE_FOLD.items()) if k.islower()})
+_FOLD_RE = re.compile(r"(?<![qQ])(" + "|".join(TONE_FOLD) + r")(?!\w)")
+
+_CHAR_MAP = {
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ", "\t": " ",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'",
+    "\u200b": " ", "\ufeff": " ",
+}
+_TRANS = str.maketrans(_CHAR_MAP)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_tones(text: str) -> str:
+    """Old tone placement to modern (hoà → hòa, uỷ → ủy); length-preserving."""
+    return _FOLD_RE.sub(lambda m: TONE_FOLD[m.group(1)], text)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def match_form(text: str) -> str:
+    """The copy rules match on: lower case, modern tones, plain spaces, dashes and quotes.
+
+    Same length as ``text``: offsets found here are offsets in the original.
+    """
+    return fold_tones(_lower_same_length(text.translate(_TRANS)))
+
+
+def _strip_char(c: str) -> str:
+    if c in "đĐ":
+        return "d" if c == "đ" else "D"
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if base.isascii() or not c.isascii() and len(base) == 1 else c
+
+
+def strip_marks(text: str) -> str:
+    """Remove Vietnamese diacritics (đ → d); length-preserving. For search without diacritics."""
+    return "".join(_strip_char(c) if not c.isascii() else c for c in text)
+
+
+def body_key(name: str | None) -> str:
+    """The comparison key of names (EXTRACTION.md section 3 and the scorer)."""
+    s = fold_tones(nfc(name or "").lower())
+    s = s.replace(",", " ")
+    s = re.sub(r"\s*-\s*", " - ", s)
+    s = re.sub(r"\s*&\s*", " & ", s)
+    return re.sub(r"\s+", " ", s).strip(" .;,")
+
+
+# --- PDF page furniture -------------------------------------------------------------------------------------------
+# Gazette page headers, page numbers and signature stamps that a PDF extraction
+# leaves in the middle of clauses (EXTRACTION.md section 9.2). They are blanked
+# out (replaced by spaces, newlines kept) so offsets stay valid and no
+# extractor sees them.
+_NOISE_LINE_RES = [
+    re.compile(r"^[ \t]*CÔNG BÁO\s*/\s*Số\s*\d+\s*/\s*Ngày\s*[\d\-./]+[ \t]*$", re.M),
+    re.compile(r"^[ \t]*(?:Ký bởi|Cơ quan|Ngày ký|Thời gian ký|Email|Người ký)\s*:[^\n]*$", re.M),
+]
+_PAGE_NUMBER_RE = re.compile(r"^[ \t]*\d{1,4}[ \t]*$", re.M)
+
+
+def noise_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of page furniture: gazette headers, signature stamps, bare page numbers next to them."""
+    spans: list[tuple[int, int]] = []
+    for rx in _NOISE_LINE_RES:
+        spans.extend(m.span() for m in rx.finditer(text))
+    if spans:
+        # A bare number on the line right after a gazette header is its page number.
+        ends = {e for _, e in spans}
+        for m in _PAGE_NUMBER_RE.finditer(text):
+            before = text[: m.start()].rstrip(" \t")
+            if before.endswith("\n") and (len(before) - 1) in ends:
+                spans.append(m.span())
+    spans.sort()
+    return spans
+
+
+def mask_noise(text: str) -> str:
+    """Blank out page furniture, keeping length and newlines."""
+    spans = noise_spans(text)
+    if not spans:
+        return text
+    chars = list(text)
+    for s, e in spans:
+        for i in range(s, e):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)

@@ -1,0 +1,1 @@
+"""Pipeline: ties crawl, extraction and store together; the `chidao` CLI."""

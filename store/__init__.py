@@ -1,0 +1,1 @@
+"""Store: SQLAlchemy models and search (filled by the store issue)."""
