@@ -34,7 +34,7 @@ from typing import Any
 
 from nlp.data import load_yaml
 from nlp.records import TimeExpr
-from nlp.text import TONE_FOLD, match_form
+from nlp.text import match_form
 
 _YEAR = r"(?:19|20)\d{2}"
 _MNUM = r"(?:1[0-2]|0?[1-9])(?!\d)"
@@ -193,39 +193,6 @@ def _grammar() -> _Grammar:
 # --- matching form --------------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _FastForm:
-    special: dict[str, str]  # characters match_form rewrites beyond lower-casing → their rewrite
-    special_re: re.Pattern[str]
-    fold_re: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def _fast_form() -> _FastForm:
-    """What ``match_form`` does, read off ``match_form`` itself, as two character-led regexes."""
-    sample = "".join(chr(i) for i in range(0x3100)) + "\ufeff"
-    special = {c: f for c, f in zip(sample, match_form(sample), strict=True)
-               if f != c.lower() and len(c.lower()) == 1}
-    folds = [k for k in TONE_FOLD if k == k.lower()]  # the text is lower-cased before folding
-    by_vowel: dict[str, str] = {}
-    for k in folds:
-        by_vowel[k[0]] = by_vowel.get(k[0], "") + k[1]
-    fold = "|".join(f"{v}(?<![qQ]{v})[{tones}](?!\\w)" for v, tones in by_vowel.items())
-    return _FastForm(special, re.compile("[" + re.escape("".join(special)) + "]"), re.compile(fold))
-
-
-def _match_form(text: str) -> str:
-    """``match_form`` (same result, checked by the tests) in a third of the time: lower-case, then rewrite the rare
-    characters and old tone spellings where they occur, instead of translating every character."""
-    low = text.lower()
-    if len(low) != len(text):
-        return match_form(text)
-    ff = _fast_form()
-    if ff.special_re.search(low):
-        low = ff.special_re.sub(lambda m: ff.special[m.group()], low)
-    return ff.fold_re.sub(lambda m: TONE_FOLD[m.group()], low)
-
-
 # --- calendar arithmetic --------------------------------------------------------------------------------------------
 
 
@@ -307,7 +274,7 @@ class _Reader:
 
     def __init__(self, text: str, ref: date | None) -> None:
         self.text = text
-        self.m = _match_form(text)
+        self.m = match_form(text)
         self.ref = ref
         self.g = _grammar()
 

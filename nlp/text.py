@@ -28,6 +28,7 @@ _CHAR_MAP = {
     "\u200b": " ", "\ufeff": " ",
 }
 _TRANS = str.maketrans(_CHAR_MAP)
+_SPECIAL_RE = re.compile("[" + "".join(_CHAR_MAP) + "]")
 
 
 def nfc(text: str) -> str:
@@ -51,7 +52,10 @@ def match_form(text: str) -> str:
 
     Same length as ``text``: offsets found here are offsets in the original.
     """
-    return fold_tones(_lower_same_length(text.translate(_TRANS)))
+    low = _lower_same_length(text)
+    if _SPECIAL_RE.search(low):
+        low = low.translate(_TRANS)
+    return fold_tones(low)
 
 
 def _strip_char(c: str) -> str:
