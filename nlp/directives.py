@@ -374,7 +374,7 @@ class DirectiveFinder:
                     resp, coord = list(sent_resp), list(sent_coord)
                 elif item_resp is not None and not item_first:
                     resp, coord = list(item_resp), []
-                elif in_scope or (frame is not None and frame.directive and False):
+                elif in_scope:
                     resp, coord = list(ctx.responsible), list(ctx.coordinate)
                 else:
                     resp, coord = [], []

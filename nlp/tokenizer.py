@@ -19,8 +19,8 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from nlp.lexicon import phrase_alternation
 from nlp.data import load_yaml
+from nlp.lexicon import phrase_alternation
 from nlp.text import match_form
 
 

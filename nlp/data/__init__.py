@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     """Load ``nlp/data/NAME`` (cached: rule data is read once per process)."""
     with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
