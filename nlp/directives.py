@@ -19,7 +19,7 @@ from datetime import date
 from nlp.deadlines import is_recurring, pick_deadline
 from nlp.lexicon import Lexicon, lexicon
 from nlp.records import BodyMention, Directive, TimeExpr
-from nlp.segment import RANK_PLAIN, Paragraph, Sentence
+from nlp.segment import RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
 
 _NAME_RE = re.compile(r"(?:[ \t]+(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*|[A-ZĐ]\.))(?:[ \t]+[A-ZÀ-ỸĐ][a-zà-ỹđ]*){1,3}")
 _WORD_RE = re.compile(r"[\wà-ỹ]+")
@@ -48,10 +48,11 @@ class _Frame:
 class DirectiveFinder:
     """Finds the directives of one document."""
 
-    def __init__(self, text: str, mtext: str, paragraphs: list[Paragraph], mentions: list[BodyMention],
+    def __init__(self, text: str, masked: str, mtext: str, paragraphs: list[Paragraph], mentions: list[BodyMention],
                  ref: date | None, exclude: list[tuple[int, int]], *, official: bool,
                  default_issuer: str | None, lex: Lexicon | None = None) -> None:
         self.text = text
+        self.masked = masked
         self.m = mtext
         self.paras = paragraphs
         self.mentions = mentions
@@ -116,6 +117,8 @@ class DirectiveFinder:
                 issuer, ok = self._issuer_before(s, vm.start())
                 if not ok:
                     continue
+                if ok == "body" and not (directive and self.lex.body_frame_verb.fullmatch(vm.group())):
+                    continue  # "Bộ Y tế chỉ đạo …" is the body's own task, not a frame
                 end = vm.end()
                 colon = False
                 after = re.match(r"\s*:", self.m[end:e])
@@ -125,7 +128,7 @@ class DirectiveFinder:
                 return _Frame(end=end, issuer=issuer, directive=directive, colon=colon)
         return None
 
-    def _issuer_before(self, s: int, v: int) -> tuple[str | None, bool]:
+    def _issuer_before(self, s: int, v: int) -> tuple[str | None, bool | str]:
         """Whether the words right before a frame verb name an issuer; its person's name if given."""
         pre = self.m[s:v].rstrip()
         pre = re.sub(r"(?:\s+(?:đã|cũng|còn|tiếp tục|đặc biệt|một lần nữa|nhiều lần|trực tiếp))+$", "", pre)
@@ -142,8 +145,9 @@ class DirectiveFinder:
         if self._title_ends(pre):
             return None, True
         i = bisect.bisect_right(self.starts, stop) - 1
-        if i >= 0 and self.mentions[i].end >= stop - 1 and self.mentions[i].start >= s and not self.mentions[i].name.startswith("*"):
-            return None, True
+        if (i >= 0 and self.mentions[i].end >= stop - 1 and self.mentions[i].start >= s
+                and not self.mentions[i].name.startswith("*")):
+            return None, "body" if self.mentions[i].kind != "office" else True
         del name
         return None, False
 
@@ -161,9 +165,9 @@ class DirectiveFinder:
                 return s
             s = om.end()
 
-    def _negative(self, s: int, e: int, subject_end: int) -> bool:
+    def _negative(self, s: int, e: int, subject_end: int, item: bool = False) -> bool:
         seg = self.m[s:e]
-        if self.lex.boilerplate.match(self.m, s, e):
+        if not item and self.lex.boilerplate.match(self.m, s, e):
             return True
         head_end = min(e, max(subject_end, s) + 40)
         head = self.m[s:head_end]
@@ -195,61 +199,70 @@ class DirectiveFinder:
     # --- the walk -------------------------------------------------------------------------------------------------
     def find(self) -> list[Directive]:
         out: list[Directive] = []
-        stack: list[tuple[int, Context]] = []
+        # (rank, context, kind): "section" contexts (headings) hold until a heading of
+        # the same or a higher level; "leadin" contexts (a sentence ending in ':') end
+        # with the list under them.
+        stack: list[tuple[int, Context, str]] = []
         skip_recipients = False
         for p in self.paras:
             body = self.m[p.start:p.end]
-            if re.match(r"\s*nơi nhận", body):
+            if re.match(r"\s*nơi nhận", body) or self.lex.chrome_leadin.match(body):
                 skip_recipients = True
                 continue
             if skip_recipients:
-                if p.marker in {"-", "+", "•"} or p.heading:
+                if p.marker in {"-", "+", "•", "*"} or p.heading:
                     continue
                 skip_recipients = False
-            # pop contexts of this level and deeper
             rank = p.rank if p.marker else RANK_PLAIN
+            heading = p.heading or self._is_section_heading(p)
             if p.marker:
                 while stack and stack[-1][0] >= rank:
                     stack.pop()
-            ctx = _merge([c for _, c in stack])
-            if p.heading or self._is_heading_leadin(p):
+            elif heading:
+                stack = []
+            else:
+                while stack and stack[-1][2] == "leadin":
+                    stack.pop()
+            if heading:
                 new = self._heading_context(p)
                 if new is not None:
-                    if not p.marker:
-                        stack = [s for s in stack if s[0] < RANK_PLAIN + 1 and s[1].negative is False][:0]
-                    stack.append((rank, new))
+                    stack.append((rank, new, "section"))
                 continue
-            if not p.marker:
-                stack = []
-                ctx = Context()
+            ctx = _merge([c for _, c, _ in stack])
             leadin = self._paragraph(p, ctx, out)
             if leadin is not None:
-                stack.append((rank, leadin))
+                stack.append((rank, leadin, "leadin"))
         return out
 
-    def _is_heading_leadin(self, p: Paragraph) -> bool:
-        """A list item that only names a body: "3. Bộ Y tế:", "2. Bộ Khoa học và Công nghệ"."""
-        if not p.marker:
+    def _is_section_heading(self, p: Paragraph) -> bool:
+        """A numbered heading: "1. Mục đích", "II. NHIỆM VỤ CỤ THỂ", "3. Bộ Y tế:", "2. Bộ Khoa học và Công nghệ"."""
+        if not p.marker or p.rank > RANK_SUBNUM:
             return False
         s, e = p.start, p.end
+        seg = self.m[s:e]
+        if len(seg) < 80 and not seg.rstrip().endswith((".", ";")) and (
+                self.lex.objective_heading.match(seg) or self.lex.task_heading.fullmatch(seg.strip(" :\n"))):
+            return True
         run, end = self._run(s, e)
         rest = self.m[end:e].strip(" :.\n")
         return bool(run) and not rest
 
     def _heading_context(self, p: Paragraph) -> Context | None:
+        """What a heading passes on: objectives (not tasks), a task section, a body, a period.
+
+        A plain heading (no number) is a title or a news subheading and passes
+        nothing on, unless it names a task or objective section.
+        """
         s, e = p.start, p.end
         seg = self.m[s:e]
         if self.lex.objective_heading.match(seg):
             return Context(negative=True)
+        task = bool(self.lex.task_heading.match(seg))
+        if not p.marker:
+            return Context(scope=True) if task and len(seg) < 80 else None
         run, _ = self._run(s, e)
-        dl = pick_deadline(self.text[s:e], self.ref)
-        if run or self.lex.task_heading.match(seg):
-            return Context(responsible=self._names(run), deadline=_shift(dl, s), scope=True)
-        if dl is not None:
-            return Context(deadline=_shift(dl, s), scope=True)
-        if p.marker:
-            return Context(scope=True)
-        return None
+        dl = pick_deadline(self.masked[s:e], self.ref)
+        return Context(responsible=self._names(run), deadline=_shift(dl, s), scope=True)
 
     def _paragraph(self, p: Paragraph, ctx: Context, out: list[Directive]) -> Context | None:
         """Emit the paragraph's directives; return a context when it is a lead-in."""
@@ -267,7 +280,8 @@ class DirectiveFinder:
                 leadin = self._leadin(sent, frame, ctx)
                 if leadin is not None:
                     break
-            made = self._sentence(sent, frame, ctx, in_item or frame_scope, item_resp, out, si == 0 and p.marker is not None)
+            made = self._sentence(sent, frame, ctx, in_item or frame_scope, item_resp, out,
+                                  si == 0 and p.marker is not None, item=in_item)
             if made and si == 0 and p.marker is not None:
                 item_resp = made
             if frame is not None and frame.colon:
@@ -283,7 +297,7 @@ class DirectiveFinder:
         run, run_end = self._run(start, e)
         own = self._names(run)
         coord = self._coordinate(run_end, e)
-        dl = pick_deadline(self.text[s:e], self.ref)
+        dl = pick_deadline(self.masked[s:e], self.ref)
         return Context(
             responsible=own or list(ctx.responsible),
             coordinate=coord or ([] if own else list(ctx.coordinate)),
@@ -309,13 +323,14 @@ class DirectiveFinder:
         return out
 
     def _sentence(self, sent: Sentence, frame: _Frame | None, ctx: Context, in_scope: bool,
-                  item_resp: list[str] | None, out: list[Directive], item_first: bool) -> list[str] | None:
+                  item_resp: list[str] | None, out: list[Directive], item_first: bool, *,
+                  item: bool = False) -> list[str] | None:
         """Emit a sentence's directives; return the first directive's responsible list."""
         first_resp: list[str] | None = None
         sent_resp: list[str] | None = None
         sent_coord: list[str] = []
         prev: Directive | None = None
-        for ci, cl in enumerate(sent.clauses):
+        for ci, cl in enumerate(self._verb_clauses(sent)):
             s, e = cl.start, cl.end
             if ci == 0 and frame is not None:
                 s = max(s, frame.end)
@@ -341,11 +356,11 @@ class DirectiveFinder:
                 prev.end = e
                 prev.text = self.text[prev.start:e]
                 if prev.deadline is None:
-                    dl = pick_deadline(self.text[s:e], self.ref, exclude=self._excl(s, e))
+                    dl = pick_deadline(self.masked[s:e], self.ref, exclude=self._excl(s, e))
                     if dl:
                         _set_deadline(prev, _shift(dl, s))
                 continue
-            if self._negative(s, e, subject_end):
+            if self._negative(s, e, subject_end, item):
                 continue
             if self._is_closing_formula(s, e, subject_end):
                 continue
@@ -355,6 +370,7 @@ class DirectiveFinder:
                 directive_frame
                 or (frame is not None and self._has_modal(subject_end, e))
                 or self._has_modal(s, min(e, subject_end + 60))
+                or (item and ci == 0)
                 or (in_scope and (starts_imperative or bool(own)))
                 or (ci > 0 and prev is not None and seg_has_verb)
                 or (self.official and starts_imperative and ci == 0 and not run and len(sent.clauses) >= 1
@@ -390,10 +406,10 @@ class DirectiveFinder:
                                                            ctx.issuer or self.default_issuer))
             vm = self.lex.imperative_start.match(self.m, subject_end, e)
             d.verb = self.m[vm.start():vm.end()].strip() if vm else None
-            dl = pick_deadline(self.text[s:e], self.ref, exclude=self._excl(s, e))
+            dl = pick_deadline(self.masked[s:e], self.ref, exclude=self._excl(s, e))
             if dl is not None:
                 _set_deadline(d, _shift(dl, s))
-            elif ctx.deadline is not None and (in_scope or item_first) and not is_recurring(self.text[s:e]):
+            elif ctx.deadline is not None and (in_scope or item_first) and not is_recurring(self.masked[s:e]):
                 _set_deadline(d, ctx.deadline)
             d.confidence = 0.9 if (directive_frame or in_scope) else 0.75
             out.append(d)
@@ -403,6 +419,19 @@ class DirectiveFinder:
             if first_resp is None:
                 first_resp = resp
         return first_resp
+
+    def _verb_clauses(self, sent: Sentence) -> list[Clause]:
+        """Semicolon clauses, a clause without a verb of its own joined to the next ("A, B; C làm …")."""
+        out: list[Clause] = []
+        pending: int | None = None
+        for i, cl in enumerate(sent.clauses):
+            start = cl.start if pending is None else pending
+            if i < len(sent.clauses) - 1 and not self.lex.action.search(self.m, cl.start, cl.end):
+                pending = start
+                continue
+            out.append(Clause(start, cl.end))
+            pending = None
+        return out
 
     def _excl(self, s: int, e: int) -> list[tuple[int, int]]:
         return [(max(a, s) - s, min(b, e) - s) for a, b in self.exclude if a < e and b > s]

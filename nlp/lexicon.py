@@ -35,8 +35,10 @@ class Lexicon:
         self.issuer_title = w["issuer_titles"]
         self.directive_verb = w["directive_frame_verbs"]
         self.reporting_verb = w["reporting_frame_verbs"]
+        self.body_frame_verb = word_re(data["body_frame_verbs"])
         self.opener = re.compile(r"\s*" + phrase_alternation(data["span_openers"]) + r"\s*,\s*")
         self.modal = w["modals"]
+        self.action = word_re(data["imperatives"] + data["modals"])
         self.imperative_start = re.compile(r"\s*" + phrase_alternation(data["imperatives"]) + r"(?![\w])")
         self.past = w["past_markers"]
         self.past_exempt = w["past_exempt_after"]
@@ -49,6 +51,7 @@ class Lexicon:
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"\s*[:.]?\s*$")
         self.task_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["task_headings"]) + r"(?![\w])")
+        self.chrome_leadin = re.compile(r"\s*" + phrase_alternation(data["chrome_leadins"]) + r"\s*:?\s*$")
         self.subject_skip = re.compile(r"\s*" + phrase_alternation(data["subject_skip"]) + r"(?![\w])\s*,?")
         words = [c for c in data["connectors"] if c[0].isalpha()]
         symbols = "".join(re.escape(c) for c in data["connectors"] if not c[0].isalpha())

@@ -15,7 +15,7 @@ def directives(doc: Doc) -> Doc:
     header = doc._.header
     official = bool(header and (header.number or header.doc_type))
     finder = DirectiveFinder(
-        doc.text, doc._.mtext, doc._.paragraphs, doc._.body_mentions or [], doc._.ref_date,
+        doc.text, doc._.masked, doc._.mtext, doc._.paragraphs, doc._.body_mentions or [], doc._.ref_date,
         [(r.start, r.end) for r in doc._.references or []],
         official=official, default_issuer=doc._.issuer_person,
     )
