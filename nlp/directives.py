@@ -19,9 +19,12 @@ from datetime import date
 from nlp.deadlines import is_recurring, pick_deadline
 from nlp.lexicon import Lexicon, lexicon
 from nlp.records import BodyMention, Directive, TimeExpr
+from nlp.text import LOWER_CLASS, UPPER_CLASS
 from nlp.segment import RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
 
-_NAME_RE = re.compile(r"(?:[ \t]+(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*|[A-ZĐ]\.))(?:[ \t]+[A-ZÀ-ỸĐ][a-zà-ỹđ]*){1,3}")
+_CAP_WORD = UPPER_CLASS + LOWER_CLASS + "*"
+_NAME_RE = re.compile(r"(?:[ \t]+(?:" + _CAP_WORD + r"|" + UPPER_CLASS + r"\.))(?:[ \t]+" + _CAP_WORD + r"){1,3}")
+_NAME_END_RE = re.compile(r"((?:" + _CAP_WORD + r"[ \t]+){1,3}" + _CAP_WORD + r")$")
 _WORD_RE = re.compile(r"[\wà-ỹ]+")
 
 
@@ -35,6 +38,16 @@ class Context:
     issuer: str | None = None
     scope: bool = False  # items under it are tasks
     negative: bool = False  # items under it are objectives, results …
+
+
+@dataclass(slots=True)
+class _Level:
+    """An open heading or lead-in and the rank of the first item under it."""
+
+    rank: int
+    ctx: Context
+    kind: str  # section | leadin
+    child: int | None = None
 
 
 @dataclass(slots=True)
@@ -135,7 +148,7 @@ class DirectiveFinder:
         stop = s + len(pre)
         # a person's name before the verb: "Thủ tướng Phạm Minh Chính yêu cầu"
         orig = self.text[s:stop]
-        nm = re.search(r"((?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*[ \t]+){1,3}[A-ZÀ-ỸĐ][a-zà-ỹđ]*)$", orig)
+        nm = _NAME_END_RE.search(orig)
         name = None
         if nm:
             before = self.m[s:s + nm.start()].rstrip()
@@ -159,6 +172,9 @@ class DirectiveFinder:
 
     # --- clause tests ---------------------------------------------------------------------------------------------
     def _skip_openers(self, s: int, e: int) -> int:
+        lm = self.lex.topic_label.match(self.m, s, e)
+        if lm:
+            s = lm.end()
         while True:
             om = self.lex.opener.match(self.m, s, e)
             if not om or om.end() == s:
@@ -167,14 +183,22 @@ class DirectiveFinder:
 
     def _negative(self, s: int, e: int, subject_end: int, item: bool = False) -> bool:
         seg = self.m[s:e]
-        if not item and self.lex.boilerplate.match(self.m, s, e):
+        bm = self.lex.boilerplate.match(self.m, s, e)
+        if bm and not (item and self.m.startswith("căn cứ", bm.end() - 6)):
             return True
-        head_end = min(e, max(subject_end, s) + 40)
-        head = self.m[s:head_end]
+        if self.lex.closing_pattern.search(self.m, s, e):
+            return True
         if self.lex.event.search(self.m, max(subject_end, s), min(e, max(subject_end, s) + 30)):
             return True
-        pm = self.lex.past.search(head)
-        if pm and not self.lex.past_exempt.search(head) and not self.lex.modal.search(head[:pm.start()]):
+        if self.lex.past_opener.match(self.m, s, e):
+            return True
+        # "đã" before the clause's first action word: a report of what was done
+        am = self.lex.action.search(self.m, max(subject_end, s), e)
+        stop = am.start() if am else min(e, s + 80)
+        pm = self.lex.past.search(self.m, s, max(stop, s))
+        if pm and not self.lex.past_exempt.search(self.m, pm.start(), min(e, pm.end() + 30)):
+            return True
+        if self.lex.speaker_quote.match(self.text, s, e):
             return True
         if self.lex.evaluation.search(seg) and not self.lex.modal.search(seg):
             return True
@@ -188,13 +212,17 @@ class DirectiveFinder:
         return False
 
     def _is_closing_formula(self, s: int, e: int, subject_end: int) -> bool:
+        """The only action is to carry out the present document (section 9.1)."""
         cm = self.lex.closing.search(self.m, s, e)
         if not cm:
             return False
-        rest = (self.m[max(s, subject_end):cm.start()] + " " + self.m[cm.end():e]).strip(" ,.;\n")
         if re.search(r"(?<!\w)(?:chủ trì|phối hợp|theo dõi|đôn đốc|báo cáo|trong \d+ ngày)(?!\w)", self.m[s:e]):
             return False
-        return len(_WORD_RE.findall(rest)) <= 3
+        before = self.m[max(s, subject_end):cm.start()]
+        before = re.sub(r"(?<!\w)(?:chịu trách nhiệm|có trách nhiệm|tổ chức|nghiêm túc|khẩn trương)(?!\w)", " ", before)
+        if self.lex.action.search(before):
+            return False
+        return len(_WORD_RE.findall(self.m[cm.end():e])) <= 3
 
     # --- the walk -------------------------------------------------------------------------------------------------
     def find(self) -> list[Directive]:
@@ -202,7 +230,7 @@ class DirectiveFinder:
         # (rank, context, kind): "section" contexts (headings) hold until a heading of
         # the same or a higher level; "leadin" contexts (a sentence ending in ':') end
         # with the list under them.
-        stack: list[tuple[int, Context, str]] = []
+        stack: list[_Level] = []
         skip_recipients = False
         for p in self.paras:
             body = self.m[p.start:p.end]
@@ -216,22 +244,27 @@ class DirectiveFinder:
             rank = p.rank if p.marker else RANK_PLAIN
             heading = p.heading or self._is_section_heading(p)
             if p.marker:
-                while stack and stack[-1][0] >= rank:
+                # a level ends at an item of its own rank or higher, and a lead-in
+                # also at an item above the level of its first item
+                while stack and (stack[-1].rank >= rank or (stack[-1].child is not None and rank < stack[-1].child)
+                                 or (heading and stack[-1].kind == "leadin")):
                     stack.pop()
+                if stack and stack[-1].child is None:
+                    stack[-1].child = rank
             elif heading:
                 stack = []
             else:
-                while stack and stack[-1][2] == "leadin":
+                while stack and stack[-1].kind == "leadin":
                     stack.pop()
             if heading:
                 new = self._heading_context(p)
                 if new is not None:
-                    stack.append((rank, new, "section"))
+                    stack.append(_Level(rank, new, "section"))
                 continue
-            ctx = _merge([c for _, c, _ in stack])
+            ctx = _merge([lv.ctx for lv in stack])
             leadin = self._paragraph(p, ctx, out)
             if leadin is not None:
-                stack.append((rank, leadin, "leadin"))
+                stack.append(_Level(rank, leadin, "leadin"))
         return out
 
     def _is_section_heading(self, p: Paragraph) -> bool:

@@ -50,6 +50,8 @@ _DOCNUM_BEFORE = re.compile(r"[\w.]\s?[-/]$")
 # Families, in order of preference when two candidates cover the same span.
 _PRIO_FIXED, _PRIO_PATTERN, _PRIO_PROV, _PRIO_LIST, _PRIO_LOCAL, _PRIO_COLL = range(6)
 
+_SKIP: Any = object()  # a phrase that is no mention, and whose words start none either
+
 Handler = Callable[["_Ctx", re.Match[str]], "tuple[list[_Cand], int] | None"]
 
 
@@ -438,6 +440,7 @@ class Gazetteer:
                 self._add_body(derived)
                 for form in [derived.name, *derived.aliases]:
                     self._add_form(form, _Target(derived.name, cap=True))
+        self._defined_heads = [nfc(h) for h in conf.get("defined_heads") or []]
         self._patterns = [(re.compile(pat["re"]), [_key(w) for w in pat["first"]], pat["name"], pat["type"],
                            bool(pat.get("upper"))) for pat in conf.get("patterns") or []]
 
@@ -588,6 +591,8 @@ class Gazetteer:
             r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:gọi\s+tắt\s+là|gọi\s+chung\s+là|gọi\s+là|viết\s+tắt\s+là|viết\s+tắt|"
             r"gọi\s+tắt)\s*:?\s*[\"'“‘]?(?P<x>[^()\"'“”‘’\n;]{1,80}?)[\"'”’]?\s*\)")
         self._paren_re = re.compile(r"\s*\(\s*(?P<x>[^()\n;:]{1,60}?)\s*\)")
+        self._defined_head_re = re.compile(
+            r"(?:" + "|".join(_seq_regex(_tokens(h)) for h in sorted(self._defined_heads, key=len, reverse=True)) + r")(?!\w)")
         self._short_stop = re.compile(
             r"\s+(?:của|tại|ở|thuộc|các|cấp|liên\s+ngành|giúp\s+việc|tỉnh|huyện|xã|thành\s+phố|trung\s+ương|quốc\s+gia"
             r"|về|cải\s+cách|đặc\s+biệt|số\s+\d)(?!\w)")
@@ -608,7 +613,7 @@ class Gazetteer:
         noun = "(?:" + _trie_regex((k.split() for k in self._nouns), ends) + ")"
         self._noun_re = re.compile(noun)
         dets = _trie_regex(_tokens(d) for d in conf["determiners"])
-        seps = r"(?:\s*[,;/]\s*|\s+và\s+|\s+hoặc\s+)"
+        seps = r"(?:\s*[,/]\s*|\s+và\s+|\s+hoặc\s+)"
         mods = _trie_regex(_tokens(m) for m in conf["modifiers"])
         # The core (determiner and nouns) is matched forwards; leaders and owners backwards from it.
         single = "(?:" + _trie_regex((k.split() for k, n in self._nouns.items() if n.alone or n.owned), ends) + ")"
@@ -1120,6 +1125,8 @@ class Gazetteer:
 
     def _at_collective(self, ctx: _Ctx, m: re.Match[str]):
         runs = self._collective_runs(ctx, m)
+        if runs and runs[0] is _SKIP:
+            return [], m.end()
         return (runs, m.end()) if runs else None
 
     def _at_sector(self, ctx: _Ctx, m: re.Match[str]):
@@ -1160,7 +1167,7 @@ class Gazetteer:
         owner_s = self._prefix_start(ctx, start, self._coll_owner_rev)
         if owner_s is not None:
             owner = _mkey(mf[owner_s:_ws_back(mf, start)])
-            if any(n.cls != "localities" for _s, _e, n in nouns) or owner not in self._owner_keys and not det:
+            if first.cls != "localities" or owner not in self._owner_keys and not det:
                 owner_s = None
         lead_s = self._prefix_start(ctx, start if owner_s is None else owner_s, self._coll_lead_rev)
         if owner_s is None and any(n.owned for _s, _e, n in nouns) and lead_s is None:
@@ -1168,9 +1175,9 @@ class Gazetteer:
         if not det and len(nouns) < 2 and not first.alone and not (owner_s is not None and first.owned):
             return []
         if not det and re.search(r"\d\s*$", text[max(0, start - 4):start]):
-            return []
+            return [_SKIP]  # "19/63 tỉnh, thành phố": a count, not addressees
         if not det and owner_s is None and lead_s is None and mf[max(0, start - 3):start] == "cơ ":
-            return []
+            return [_SKIP]
         runs: list[tuple[str, int, int]] = []
         for s, e, noun in nouns:
             cls = noun.cls if noun.cls != "generic" else (runs[-1][0] if runs else "agencies")
@@ -1211,10 +1218,15 @@ class Gazetteer:
         """Short forms: "(gọi tắt là X)" definitions, "(ABC)" after a body, "Tổ công tác" after its full name."""
         defs: list[tuple[str, str, int, int, bool]] = []  # alias, body, definition start and end, whole text?
         ends = {c.end: c for c in chosen if c.kind != "collective"}
+        added: list[_Cand] = []
         for m in self._defn_re.finditer(mf):
             body = ends.get(_ws_back(mf, m.start()))
-            if body is not None:
-                defs.append((text[m.start("x"):m.end("x")].strip(), body.name, m.start(), m.end(), True))
+            name = body.name if body is not None else None
+            if body is None and (got := self._defined_body(text, mf, m.start(), doc)) is not None:
+                added.append(_Cand(got[0], _ws_back(mf, m.start()), got[1], "body", _PRIO_FIXED))
+                name = got[1]
+            if name is not None:
+                defs.append((text[m.start("x"):m.end("x")].strip(), name, m.start(), m.end(), True))
         for c in list(ends.values()):
             pm = self._paren_re.match(mf, c.end)
             if pm is None or not _is_cap(text, pm.start("x")) or any(d[3] == pm.end() for d in defs):
@@ -1233,8 +1245,8 @@ class Gazetteer:
                 defs.extend((short, full, first, first, True) for short in shorts)
         if not defs:
             return chosen
-        added: list[_Cand] = []
-        occupied = [(c.start, c.end) for c in chosen]
+        occupied = [(c.start, c.end) for c in chosen + added]
+        inside_defs = [(d[2], d[3]) for d in defs if d[3] > d[2]]
         for alias, body, dstart, dend, whole in defs:
             toks = _tokens(alias)
             if not toks or len(alias) < 2:
@@ -1243,7 +1255,7 @@ class Gazetteer:
             rx = re.compile(r"(?<!\w)" + _seq_regex(toks) + r"(?!\w)")
             for m in rx.finditer(mf, 0 if whole else dend):
                 s, e = m.span()
-                if dstart <= s < dend or any(s < b and a < e for a, b in occupied):
+                if dstart <= s < dend or any(a <= s < b for a, b in inside_defs) or any(s < b and a < e for a, b in occupied):
                     continue
                 if not _case_ok(text, s, e, strict) or alias[:1].isupper() and not _is_cap(text, s):
                     continue
@@ -1252,6 +1264,24 @@ class Gazetteer:
                 added.append(_Cand(s, e, body, "body", _PRIO_FIXED))
                 occupied.append((s, e))
         return sorted(chosen + added, key=lambda c: c.start)
+
+    def _defined_body(self, text: str, mf: str, paren: int, doc: Province | None) -> tuple[int, str] | None:
+        """A body the gazetteer lacks but the text names before "(gọi tắt là …)": its first head in the clause.
+
+        "Ban Chỉ đạo chuyển đổi số tỉnh (sau đây gọi tắt là Ban Chỉ đạo)" → "Ban Chỉ đạo chuyển đổi số
+        tỉnh Nghệ An" when the document is Nghệ An's (a provincial body is named with its province).
+        """
+        end = _ws_back(mf, paren)
+        lo = max(0, end - 200)
+        cut = max(mf.rfind(ch, lo, end) for ch in ".;:()\"“”")
+        for m in self._defined_head_re.finditer(mf, max(lo, cut + 1), end):
+            if not _is_cap(text, m.start()) or m.start() and mf[m.start() - 1].isalnum():
+                continue
+            name = fold_tones(_SPACE_RE.sub(" ", text[m.start():end]).strip(" ,"))
+            if doc is not None and re.search(r"\s(?:tỉnh|thành\s+phố)$", match_form(name)):
+                name = f"{name} {doc.short}"
+            return m.start(), name
+        return None
 
     def _title_ending_at(self, ctx: _Ctx, end: int) -> int | None:
         """Where a title ending exactly at ``end`` starts ("Bộ trưởng" before " Bộ Y tế"), if one does."""

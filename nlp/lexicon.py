@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from nlp.data import load_yaml
+from nlp.text import LOWER_CLASS, UPPER_CLASS
 
 
 def phrase_alternation(phrases: list[str]) -> str:
@@ -41,12 +42,18 @@ class Lexicon:
         self.action = word_re(data["imperatives"] + data["modals"])
         self.imperative_start = re.compile(r"\s*" + phrase_alternation(data["imperatives"]) + r"(?![\w])")
         self.past = w["past_markers"]
-        self.past_exempt = w["past_exempt_after"]
+        self.past_exempt = re.compile(phrase_alternation(data["past_exempt_after"]) + r"(?![\w])")
+        self.past_opener = re.compile(r"\s*" + phrase_alternation(data["past_openers"]) + r"(?![\w])")
+        # a quote opened by a person's name with no title: "Ông Trần Hưng: Đề nghị …"
+        self.speaker_quote = re.compile(r"\s*(?:(?:ông|bà|anh|chị)\s+)?(?:" + UPPER_CLASS + LOWER_CLASS + r"*[ \t]+){1,3}"
+                                        + UPPER_CLASS + LOWER_CLASS + r"*\s*:", re.I)
         self.evaluation = w["evaluation_markers"]
         self.problem = w["problem_markers"]
         self.event = re.compile(r"(?<![\w])(?:" + "|".join(data["event_patterns"]) + r")")
         self.boilerplate = re.compile(r"\s*" + phrase_alternation(data["boilerplate_openers"]) + r"(?![\w])")
         self.closing = re.compile(data["closing_formula"])
+        self.closing_pattern = re.compile("|".join(data["closing_patterns"]))
+        self.topic_label = re.compile(data["topic_label"])
         self.objective_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"\s*[:.]?\s*$")
         self.task_heading = re.compile(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nlp.data import load_yaml
+from nlp.text import UPPER_CLASS, is_all_caps
 
 # Marker ranks: a smaller rank is an outer level of a list.
 RANK_PLAIN, RANK_ROMAN, RANK_ARTICLE, RANK_NUM, RANK_SUBNUM, RANK_ALPHA, RANK_DASH, RANK_PLUS = range(8)
@@ -55,13 +56,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-_SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“(\[]?[A-ZÀ-ỸĐ0-9])|[.!?…]+[\"”’)\]]*(?=\s*$)")
-_UPPER_LETTER_RE = re.compile(r"[A-ZÀ-ỸĐ]")
-_LOWER_LETTER_RE = re.compile(r"[a-zà-ỹđ]")
-
-
-def _is_all_caps(s: str) -> bool:
-    return len(_UPPER_LETTER_RE.findall(s)) >= 4 and not _LOWER_LETTER_RE.search(s)
+_SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“(\[]?(?:" + UPPER_CLASS + r"|[0-9]))|[.!?…]+[\"”’)\]]*(?=\s*$)")
+_UPPER_LETTER_RE = re.compile(UPPER_CLASS)
+_is_all_caps = is_all_caps
 
 
 def _marker_rank(marker: str) -> int:
@@ -191,7 +188,7 @@ def sentences(text: str, para: Paragraph) -> list[Sentence]:
         before = text[start:m.start()]
         if pats["abbrev"].search(before + text[m.start()]):
             continue
-        if m.group().startswith(".") and re.search(r"\b[A-ZĐ]$", before) and len(before.split()[-1]) == 1:
+        if m.group().startswith(".") and _UPPER_LETTER_RE.fullmatch(before[-1:] or "x") and len(before.split()[-1]) == 1:
             continue  # an initial ("L.N", "T. Hà")
         out.append(Sentence(start, m.start()))
         start = m.end()

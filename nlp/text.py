@@ -31,6 +31,19 @@ _TRANS = str.maketrans(_CHAR_MAP)
 _SPECIAL_RE = re.compile("[" + "".join(_CHAR_MAP) + "]")
 
 
+# Latin letters by case, Vietnamese included: "[A-ZÀ-Ỹ]" ranges mix cases in the
+# U+1EA0 block, so the classes are listed from the Unicode data.
+UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper() and len(c.lower()) == 1)
+LOWER = "".join(c for c in map(chr, range(0x61, 0x1EFA)) if c.isalpha() and c.islower() and len(c.upper()) == 1)
+UPPER_CLASS = "[" + UPPER + "]"
+LOWER_CLASS = "[" + LOWER + "]"
+
+
+def is_all_caps(s: str, min_letters: int = 4) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= min_letters and all(c.isupper() for c in letters)
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
