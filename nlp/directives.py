@@ -19,8 +19,9 @@ from datetime import date
 from nlp.deadlines import is_recurring, pick_deadline
 from nlp.lexicon import Lexicon, lexicon
 from nlp.records import BodyMention, Directive, TimeExpr
-from nlp.text import LOWER_CLASS, UPPER_CLASS
 from nlp.segment import RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
+from nlp.tables import Table, find_tables
+from nlp.text import LOWER_CLASS, UPPER_CLASS
 
 _CAP_WORD = UPPER_CLASS + LOWER_CLASS + "*"
 _NAME_RE = re.compile(r"(?:[ \t]+(?:" + _CAP_WORD + r"|" + UPPER_CLASS + r"\.))(?:[ \t]+" + _CAP_WORD + r"){1,3}")
@@ -144,7 +145,9 @@ class DirectiveFinder:
     def _issuer_before(self, s: int, v: int) -> tuple[str | None, bool | str]:
         """Whether the words right before a frame verb name an issuer; its person's name if given."""
         pre = self.m[s:v].rstrip()
-        pre = re.sub(r"(?:\s+(?:đã|cũng|còn|tiếp tục|đặc biệt|một lần nữa|nhiều lần|trực tiếp))+$", "", pre)
+        pre = re.sub(r"(?:\s+(?:đã|cũng|còn|tiếp tục|đặc biệt|một lần nữa|nhiều lần))+$", "", pre)
+        if self.lex.subject_skip.match(self.m, s, v):
+            return None, False  # "Giao Phó Thủ tướng … chỉ đạo": the person is the addressee
         stop = s + len(pre)
         # a person's name before the verb: "Thủ tướng Phạm Minh Chính yêu cầu"
         orig = self.text[s:stop]
@@ -172,9 +175,10 @@ class DirectiveFinder:
 
     # --- clause tests ---------------------------------------------------------------------------------------------
     def _skip_openers(self, s: int, e: int) -> int:
-        lm = self.lex.topic_label.match(self.m, s, e)
-        if lm:
-            s = lm.end()
+        for rx in (self.lex.topic_label, self.lex.citing_opener):
+            lm = rx.match(self.m, s, e)
+            if lm:
+                s = lm.end()
         while True:
             om = self.lex.opener.match(self.m, s, e)
             if not om or om.end() == s:
@@ -232,9 +236,14 @@ class DirectiveFinder:
         # with the list under them.
         stack: list[_Level] = []
         skip_recipients = False
+        tables = find_tables(self.masked, self.m, self.mentions)
+        for table in tables:
+            out.extend(self._table_rows(table))
         for p in self.paras:
+            if any(t.start <= p.start < t.end for t in tables):
+                continue
             body = self.m[p.start:p.end]
-            if re.match(r"\s*nơi nhận", body) or self.lex.chrome_leadin.match(body):
+            if re.match(r"\s*(?:nơi nhận|kính gửi)\s*:", body) or self.lex.chrome_leadin.match(body):
                 skip_recipients = True
                 continue
             if skip_recipients:
@@ -265,6 +274,27 @@ class DirectiveFinder:
             leadin = self._paragraph(p, ctx, out)
             if leadin is not None:
                 stack.append(_Level(rank, leadin, "leadin"))
+        return out
+
+    def _table_rows(self, table: Table) -> list[Directive]:
+        """One directive per row: the task cell is the span, the other cells say who and when."""
+        out = []
+        for row in table.rows:
+            s, e = row.task
+            d = Directive(text=self.text[s:e], start=s, end=e, responsible=self._names(row.lead),
+                          coordinate=self._names(row.coordinate), issuer_person=self.default_issuer,
+                          confidence=0.85)
+            vm = self.lex.imperative_start.match(self.m, s, e)
+            d.verb = self.m[vm.start():vm.end()].strip() if vm else None
+            dl = None
+            if row.time is not None:
+                ts, te = row.time
+                if not is_recurring(self.masked[ts:te]):
+                    dl = _shift(pick_deadline(self.masked[ts:te], self.ref), ts)
+            if dl is None and row.time is None:
+                dl = _shift(pick_deadline(self.masked[s:e], self.ref, exclude=self._excl(s, e)), s)
+            _set_deadline(d, dl)
+            out.append(d)
         return out
 
     def _is_section_heading(self, p: Paragraph) -> bool:

@@ -50,6 +50,8 @@ _DOCNUM_BEFORE = re.compile(r"[\w.]\s?[-/]$")
 # Families, in order of preference when two candidates cover the same span.
 _PRIO_FIXED, _PRIO_PATTERN, _PRIO_PROV, _PRIO_LIST, _PRIO_LOCAL, _PRIO_COLL = range(6)
 
+_NEXT_CAP = re.compile(r"[ \t\n]+[A-ZĐÂĂÊÔƠƯÀ-Ỹ]")
+_TRUNG_UONG = re.compile(r"\s+trung\s+ương(?!\w)")
 _SKIP: Any = object()  # a phrase that is no mention, and whose words start none either
 
 Handler = Callable[["_Ctx", re.Match[str]], "tuple[list[_Cand], int] | None"]
@@ -370,6 +372,7 @@ class _Noun:
     follow: bool = False
     owned: bool = False
     cap: bool = False
+    named: bool = False  # heads a proper name when a capitalised word follows ("Sở Y tế", "Bộ Quốc phòng")
 
 
 # --- the gazetteer -------------------------------------------------------------------------------------------------
@@ -599,13 +602,15 @@ class Gazetteer:
 
     def _compile_collectives(self, conf: dict[str, Any]) -> None:
         self._markers = conf["markers"]
+        named = {_key(n) for n in conf.get("named_heads") or []}
         self._nouns: dict[str, _Noun] = {}
         for cls, items in conf["nouns"].items():
             for item in items:
                 spec = item if isinstance(item, dict) else {"noun": item}
-                self._nouns[_key(spec["noun"])] = _Noun(
+                key = _key(spec["noun"])
+                self._nouns[key] = _Noun(
                     cls=cls, alone=bool(spec.get("alone")), follow=bool(spec.get("follow")),
-                    owned=bool(spec.get("owned")), cap=bool(spec.get("cap")))
+                    owned=bool(spec.get("owned")), cap=bool(spec.get("cap")), named=key in named)
         nfb = {_key(k): v for k, v in (conf.get("not_followed_by") or {}).items()}
         ends = {tuple(k.split()): r"(?!\w)" for k in self._nouns}
         for key, words in nfb.items():
@@ -1160,6 +1165,17 @@ class Gazetteer:
         nouns = [(n.start(), n.end(), self._nouns[_mkey(n.group(0))]) for n in self._noun_re.finditer(mf, ls, le)]
         if not nouns:
             return []
+        cut = next((i for i, (_s, e, n) in enumerate(nouns) if n.named and _NEXT_CAP.match(text, e)
+                    and not _TRUNG_UONG.match(mf, e)), None)
+        list_end = m.end()
+        if cut is not None:  # "… cấp tỉnh, Sở Y tế": a noun before a proper name heads that name
+            nouns = nouns[:cut]
+            if not nouns:
+                return []
+            list_end = nouns[-1][1]
+            several = len(nouns) > 1
+            if not det and not several and not (nouns[0][2].alone or nouns[0][2].owned):
+                return []
         first = nouns[0][2]
         if first.follow or any(n.cap and not _is_cap(text, s) for s, _e, n in nouns):
             return []
@@ -1180,7 +1196,9 @@ class Gazetteer:
             return [_SKIP]
         runs: list[tuple[str, int, int]] = []
         for s, e, noun in nouns:
-            cls = noun.cls if noun.cls != "generic" else (runs[-1][0] if runs else "agencies")
+            cls = noun.cls
+            if cls == "generic":  # "các bộ, cơ quan" are ministries; "các địa phương, đơn vị" are two groups
+                cls = runs[-1][0] if runs and runs[-1][0] != "localities" else "agencies"
             if runs and runs[-1][0] == cls:
                 runs[-1] = (cls, runs[-1][1], e)
             else:
@@ -1194,7 +1212,7 @@ class Gazetteer:
                 dm = re.search(r"(?:các|những|từng|mỗi)\s+$", mf[max(0, s - 8):s])
                 if dm:
                     start = max(0, s - 8) + dm.start()
-            end = m.end() if i == len(runs) - 1 else e
+            end = list_end if i == len(runs) - 1 else e
             out.append(_Cand(start, end, self._markers[cls], "collective", _PRIO_COLL))
         return out
 
@@ -1232,7 +1250,7 @@ class Gazetteer:
             if pm is None or not _is_cap(text, pm.start("x")) or any(d[3] == pm.end() for d in defs):
                 continue
             inner = text[pm.start("x"):pm.end("x")]
-            if len(inner.split()) > 8 or re.search(r"\d{3,}|/", inner):
+            if len(inner.split()) > 8 or re.search(r"\d{3,}|/", inner) or not self._alias_like(inner, c.name):
                 continue
             inside = [x for x in self.find(inner, province=doc.short if doc else None) if x.kind != "collective"]
             if any(x.name != c.name for x in inside):
@@ -1264,6 +1282,13 @@ class Gazetteer:
                 added.append(_Cand(s, e, body, "body", _PRIO_FIXED))
                 occupied.append((s, e))
         return sorted(chosen + added, key=lambda c: c.start)
+
+    def _alias_like(self, inner: str, name: str) -> bool:
+        """"(EVN)", "(Văn phòng Điều phối tỉnh)" name the body before them; "(Kế hoạch)" names a document."""
+        if re.fullmatch(r"[A-ZĐ][A-ZĐa-z0-9&.\-]*[A-ZĐ0-9]", inner) and sum(ch.isupper() for ch in inner) >= 2:
+            return True
+        first = _tokens(inner)[:1]
+        return bool(first) and (first == _tokens(name)[:1] or self._defined_head_re.match(_mf(inner)) is not None)
 
     def _defined_body(self, text: str, mf: str, paren: int, doc: Province | None) -> tuple[int, str] | None:
         """A body the gazetteer lacks but the text names before "(gọi tắt là …)": its first head in the clause.

@@ -54,6 +54,7 @@ class Lexicon:
         self.closing = re.compile(data["closing_formula"])
         self.closing_pattern = re.compile("|".join(data["closing_patterns"]))
         self.topic_label = re.compile(data["topic_label"])
+        self.citing_opener = re.compile(data["citing_opener"])
         self.objective_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"\s*[:.]?\s*$")
         self.task_heading = re.compile(
