@@ -64,7 +64,8 @@ class DirectiveFinder:
 
     def __init__(self, text: str, masked: str, mtext: str, paragraphs: list[Paragraph], mentions: list[BodyMention],
                  ref: date | None, exclude: list[tuple[int, int]], *, official: bool,
-                 default_issuer: str | None, lex: Lexicon | None = None) -> None:
+                 default_issuer: str | None, lex: Lexicon | None = None,
+                 words: tuple[set[int], set[int]] | None = None) -> None:
         self.text = text
         self.masked = masked
         self.m = mtext
@@ -76,6 +77,27 @@ class DirectiveFinder:
         self.official = official
         self.default_issuer = default_issuer
         self.lex = lex or lexicon()
+        # word boundaries from the word segmenter: a trigger must be whole words
+        # ("trình" is not a verb inside "chương trình")
+        self.word_starts, self.word_ends = words or (set(), set())
+
+    def _aligned(self, m: re.Match[str] | None) -> bool:
+        if m is None:
+            return False
+        if not self.word_starts:
+            return True
+        start = m.start() + len(m.group()) - len(m.group().lstrip())
+        return start in self.word_starts and m.end() in self.word_ends
+
+    def _search(self, rx: re.Pattern[str], s: int, e: int) -> re.Match[str] | None:
+        for m in rx.finditer(self.m, s, e):
+            if self._aligned(m):
+                return m
+        return None
+
+    def _starts(self, rx: re.Pattern[str], s: int, e: int) -> re.Match[str] | None:
+        m = rx.match(self.m, s, e)
+        return m if self._aligned(m) else None
 
     # --- mentions -------------------------------------------------------------------------------------------------
     def _mentions_in(self, s: int, e: int) -> list[BodyMention]:
@@ -128,6 +150,8 @@ class DirectiveFinder:
         limit = min(e, s + 160)
         for rx, directive in ((self.lex.directive_verb, True), (self.lex.reporting_verb, False)):
             for vm in rx.finditer(self.m, s, limit):
+                if not self._aligned(vm):
+                    continue
                 issuer, ok = self._issuer_before(s, vm.start())
                 if not ok:
                     continue
@@ -197,20 +221,22 @@ class DirectiveFinder:
         if self.lex.past_opener.match(self.m, s, e):
             return True
         # "đã" before the clause's first action word: a report of what was done
-        am = self.lex.action.search(self.m, max(subject_end, s), e)
+        am = self._search(self.lex.action, max(subject_end, s), e)
         stop = am.start() if am else min(e, s + 80)
         pm = self.lex.past.search(self.m, s, max(stop, s))
         if pm and not self.lex.past_exempt.search(self.m, pm.start(), min(e, pm.end() + 30)):
             return True
         if self.lex.speaker_quote.match(self.text, s, e):
             return True
-        if self.lex.evaluation.search(seg) and not self.lex.modal.search(seg):
+        if self.lex.evaluation.search(seg) and not self._search(self.lex.modal, s, e):
             return True
+        if item or self._starts(self.lex.imperative_start, max(subject_end, s), e):
+            return False
         return bool(self.lex.problem.search(seg[:80]) and not re.search(r"(?<!\w)(?:cần|phải|yêu cầu)(?!\w)", seg))
 
     def _has_modal(self, s: int, e: int) -> bool:
         for mm in self.lex.modal.finditer(self.m, s, e):
-            if self.m.startswith("cần thiết", mm.start()):
+            if self.m.startswith("cần thiết", mm.start()) or not self._aligned(mm):
                 continue
             return True
         return False
@@ -284,7 +310,7 @@ class DirectiveFinder:
             d = Directive(text=self.text[s:e], start=s, end=e, responsible=self._names(row.lead),
                           coordinate=self._names(row.coordinate), issuer_person=self.default_issuer,
                           confidence=0.85)
-            vm = self.lex.imperative_start.match(self.m, s, e)
+            vm = self._starts(self.lex.imperative_start, s, e)
             d.verb = self.m[vm.start():vm.end()].strip() if vm else None
             dl = None
             if row.time is not None:
@@ -413,7 +439,7 @@ class DirectiveFinder:
                     span_start += 1
             own = self._names(run)
             subject_end = run_end if run else s
-            seg_has_verb = bool(self.lex.imperative_start.match(self.m, subject_end, e)) or self._has_modal(subject_end, e)
+            seg_has_verb = bool(self._starts(self.lex.imperative_start, subject_end, e)) or self._has_modal(subject_end, e)
             if ci > 0 and prev is not None and (not seg_has_verb or _only_time(self.m[s:e])):
                 # a segment without its own action stays in its clause
                 prev.end = e
@@ -428,7 +454,7 @@ class DirectiveFinder:
             if self._is_closing_formula(s, e, subject_end):
                 continue
             directive_frame = frame is not None and frame.directive and ci == 0
-            starts_imperative = bool(self.lex.imperative_start.match(self.m, subject_end, e))
+            starts_imperative = bool(self._starts(self.lex.imperative_start, subject_end, e))
             positive = (
                 directive_frame
                 or (frame is not None and self._has_modal(subject_end, e))
@@ -467,7 +493,7 @@ class DirectiveFinder:
             d = Directive(text=self.text[span_start:e], start=span_start, end=e, responsible=resp,
                           coordinate=coord, issuer_person=(frame.issuer if frame and frame.issuer else
                                                            ctx.issuer or self.default_issuer))
-            vm = self.lex.imperative_start.match(self.m, subject_end, e)
+            vm = self._starts(self.lex.imperative_start, subject_end, e)
             d.verb = self.m[vm.start():vm.end()].strip() if vm else None
             dl = pick_deadline(self.masked[s:e], self.ref, exclude=self._excl(s, e))
             if dl is not None:
@@ -489,7 +515,7 @@ class DirectiveFinder:
         pending: int | None = None
         for i, cl in enumerate(sent.clauses):
             start = cl.start if pending is None else pending
-            if i < len(sent.clauses) - 1 and not self.lex.action.search(self.m, cl.start, cl.end):
+            if i < len(sent.clauses) - 1 and not self._search(self.lex.action, cl.start, cl.end):
                 pending = start
                 continue
             out.append(Clause(start, cl.end))

@@ -232,16 +232,7 @@ def _address_data() -> dict[str, Any]:
         return json.load(fh)
 
 
-_UNIT_PREFIXES = {"thành phố": "thành phố", "tỉnh": "tỉnh", "huyện": "huyện", "thị xã": "thị xã", "quận": "quận",
-                  "xã": "xã", "phường": "phường", "thị trấn": "thị trấn", "đặc khu": "đặc khu"}
-
-
-def _split_unit(name: str) -> tuple[str, str] | None:
-    low = _mf(name)
-    for pre in sorted(_UNIT_PREFIXES, key=len, reverse=True):
-        if low.startswith(pre + " "):
-            return _UNIT_PREFIXES[pre], name[len(pre) + 1:].strip()
-    return None
+_UNIT_PREFIXES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
 
 
 def _build_provinces(conf: dict[str, Any]) -> dict[str, Province]:
@@ -283,15 +274,24 @@ def _build_provinces(conf: dict[str, Any]) -> dict[str, Province]:
     return out
 
 
+def _place_key(name: str) -> str:
+    """A light key for place names: lower case, modern tones, single spaces."""
+    return " ".join(fold_tones(nfc(name).lower()).split())
+
+
 @lru_cache(maxsize=1)
 def _known_places() -> dict[str, frozenset[str]]:
-    """Old districts and old/new wards by unit ("huyện" → {"kỳ anh", …}), as keys."""
-    found: dict[str, set[str]] = {}
+    """Old districts and old/new wards by unit ("huyện" → {"kỳ anh", …})."""
+    raw: set[str] = set()
     for rec in _address_data()["ward_mapping"]:
-        for field_name in ("old_district", "old_ward", "new_ward"):
-            split = _split_unit(rec.get(field_name) or "")
-            if split:
-                found.setdefault(split[0], set()).add(_key(split[1]))
+        raw.update(rec.get(f) or "" for f in ("old_district", "old_ward", "new_ward"))
+    found: dict[str, set[str]] = {}
+    for full in raw:
+        low = full.lower()
+        for pre in _UNIT_PREFIXES:
+            if low.startswith(pre + " "):
+                found.setdefault(pre, set()).add(_place_key(full[len(pre) + 1:]))
+                break
     return {unit: frozenset(names) for unit, names in found.items()}
 
 
@@ -563,10 +563,9 @@ class Gazetteer:
                 self._prov_keys.setdefault(_key(form), []).append(prov.key)
         provs = self._prov_trie = _trie_regex(k.split() for k in self._prov_keys)
         unit = r"(?:(?P<u>tỉnh|thành\s+phố)\s+|(?P<u2>tp)\s*\.?\s*)?"
-        self._prov_re = _by_first(
-            [k.split() for k in self._head_forms],
-            lambda heads: rf"(?P<h>{heads})(?:\s+{unit}(?P<p>{provs})(?!\w)|\s+(?P<bu>tỉnh|thành\s+phố|tp(?!\w)\.?)(?!\w)"
-                          r"|(?!\w))")
+        heads = _trie_regex(k.split() for k in self._head_forms)
+        self._prov_re = re.compile(
+            rf"(?P<h>{heads})(?:\s+{unit}(?P<p>{provs})(?!\w)|\s+(?P<bu>tỉnh|thành\s+phố|tp(?!\w)\.?)(?!\w)|(?!\w))")
         self._prov_cont_re = re.compile(rf"(?:\s*,\s*|\s+và\s+)(?P<item>{unit}(?P<p>{provs}))(?!\w)")
         self._place_re = re.compile(rf"(?<!\w)(?:(?P<u>tỉnh|thành\s+phố)\s+|(?P<u2>tp)\s*\.?\s*)?(?P<p>{provs})(?!\w)")
         name = r"[\w'’]+(?:(?:\s*-\s*|\s+)[\w'’]+){0,6}"
@@ -1009,7 +1008,7 @@ class Gazetteer:
         known = _known_places().get(unit or "", frozenset())
         for n in range(min(len(words), self._max_words + 1), 0, -1):
             cand = text[words[0][0]:words[n - 1][1]]
-            if all(text[a].isupper() for a, _ in words[:n]) and _key(cand) in known:
+            if all(text[a].isupper() for a, _ in words[:n]) and _place_key(cand) in known:
                 return words[n - 1][1], fold_tones(_SPACE_RE.sub(" ", cand))
         taken = 0
         for i, (a, b) in enumerate(words[: self._max_words]):
@@ -1124,7 +1123,7 @@ class Gazetteer:
         units = [u for u in units if u != "tỉnh"]
         for unit in units:
             got = self._place_name(text, pos, unit)
-            if got and _key(got[1]) in _known_places().get(unit, frozenset()):
+            if got and _place_key(got[1]) in _known_places().get(unit, frozenset()):
                 return unit
         return units[0] if units else None
 
@@ -1188,7 +1187,8 @@ class Gazetteer:
         lead_s = self._prefix_start(ctx, start if owner_s is None else owner_s, self._coll_lead_rev)
         if owner_s is None and any(n.owned for _s, _e, n in nouns) and lead_s is None:
             return []
-        if not det and len(nouns) < 2 and not first.alone and not (owner_s is not None and first.owned):
+        heads = sum(not n.follow for _s, _e, n in nouns)  # "ban", "tổ chức" only continue a list
+        if not det and heads < 2 and not first.alone and not (owner_s is not None and first.owned):
             return []
         if not det and re.search(r"\d\s*$", text[max(0, start - 4):start]):
             return [_SKIP]  # "19/63 tỉnh, thành phố": a count, not addressees

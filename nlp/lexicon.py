@@ -40,7 +40,8 @@ class Lexicon:
         self.opener = re.compile(r"\s*" + phrase_alternation(data["span_openers"]) + r"\s*,\s*")
         self.modal = w["modals"]
         self.action = word_re(data["imperatives"] + data["modals"])
-        self.imperative_start = re.compile(r"\s*" + phrase_alternation(data["imperatives"]) + r"(?![\w])")
+        self.imperative_start = re.compile(r"\s*(?:(?:tuyệt đối\s+)?không\s+)?" + phrase_alternation(data["imperatives"])
+                                           + r"(?![\w])")
         self.past = w["past_markers"]
         self.past_exempt = re.compile(phrase_alternation(data["past_exempt_after"]) + r"(?![\w])")
         self.past_opener = re.compile(r"\s*" + phrase_alternation(data["past_openers"]) + r"(?![\w])")

@@ -37,7 +37,7 @@ def _crf():
 @lru_cache(maxsize=1)
 def _candidate_re() -> re.Pattern[str]:
     data = load_yaml("directives.yml")
-    words = data["modals"] + data["directive_frame_verbs"] + data["imperatives"][:40]
+    words = data["modals"] + data["directive_frame_verbs"] + data["imperatives"]
     return re.compile(r"(?<!\w)" + phrase_alternation(words) + r"(?!\w)")
 
 

@@ -18,6 +18,7 @@ def directives(doc: Doc) -> Doc:
         doc.text, doc._.masked, doc._.mtext, doc._.paragraphs, doc._.body_mentions or [], doc._.ref_date,
         [(r.start, r.end) for r in doc._.references or []],
         official=official, default_issuer=doc._.issuer_person,
+        words=({t.idx for t in doc}, {t.idx + len(t.text) for t in doc}),
     )
     found = finder.find()
     doc._.directives = found
