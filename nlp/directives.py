@@ -80,6 +80,9 @@ class DirectiveFinder:
         # word boundaries from the word segmenter: a trigger must be whole words
         # ("trình" is not a verb inside "chương trình")
         self.word_starts, self.word_ends = words or (set(), set())
+        # a report of a meeting: once a leader's instructions are reported, a body
+        # named as the subject of an action verb is being given a task
+        self.seen_frame = False
 
     def _aligned(self, m: re.Match[str] | None) -> bool:
         if m is None:
@@ -375,6 +378,8 @@ class DirectiveFinder:
                 item_resp = made
             if frame is not None and frame.colon:
                 frame_scope = True
+            if frame is not None:
+                self.seen_frame = True
         return leadin
 
     def _leadin(self, sent: Sentence, frame: _Frame | None, ctx: Context) -> Context | None:
@@ -423,6 +428,8 @@ class DirectiveFinder:
             s, e = cl.start, cl.end
             if ci == 0 and frame is not None:
                 s = max(s, frame.end)
+            if self.lex.past_opener.match(self.m, s, e):
+                continue
             s = self._skip_openers(s, e)
             while s < e and self.m[s] in " \n,:":
                 s += 1
@@ -464,7 +471,7 @@ class DirectiveFinder:
                 or (ci > 0 and prev is not None and seg_has_verb)
                 or (self.official and starts_imperative and ci == 0 and not run and len(sent.clauses) >= 1
                     and in_scope)
-                or (self.official and bool(own) and starts_imperative)
+                or ((self.official or self.seen_frame) and bool(own) and starts_imperative)
                 or (ci > 0 and sent_resp is not None and seg_has_verb)
             )
             if not positive:

@@ -934,7 +934,7 @@ class Gazetteer:
                 if head.unit_required and not unit or head.only and prov.unit != head.only:
                     continue
                 return head, prov, False
-            if not _is_cap(text, hs) or head.unit_required:
+            if head.kind == "body" and not _is_cap(text, hs) or head.unit_required and not m.group("bu"):
                 continue
             if m.group("bu"):
                 unit = self._units.get(_mkey(m.group("bu")))
