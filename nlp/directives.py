@@ -57,6 +57,7 @@ class _Frame:
     issuer: str | None
     directive: bool  # a directive verb (yêu cầu, giao …) rather than a reporting one
     colon: bool
+    addressees: list[str] = field(default_factory=list)  # "Đối với các địa phương, Thủ tướng yêu cầu …"
 
 
 class DirectiveFinder:
@@ -166,14 +167,19 @@ class DirectiveFinder:
                 if after:
                     end += after.end()
                     colon = True
-                return _Frame(end=end, issuer=issuer, directive=directive, colon=colon)
+                frame = _Frame(end=end, issuer=issuer, directive=directive, colon=colon)
+                am = re.match(r"\s*(?:đối với|với|riêng)\s+", self.m[s:vm.start()])
+                if am:
+                    run, _ = self._run(s + am.end(), vm.start())
+                    frame.addressees = self._names(run)
+                return frame
         return None
 
     def _issuer_before(self, s: int, v: int) -> tuple[str | None, bool | str]:
         """Whether the words right before a frame verb name an issuer; its person's name if given."""
         pre = self.m[s:v].rstrip()
         pre = re.sub(r"(?:\s+(?:đã|cũng|còn|tiếp tục|đặc biệt|một lần nữa|nhiều lần))+$", "", pre)
-        if self.lex.subject_skip.match(self.m, s, v):
+        if re.match(r"\s*(?:giao|yêu cầu|đề nghị)(?!\w)", self.m[s:v]):
             return None, False  # "Giao Phó Thủ tướng … chỉ đạo": the person is the addressee
         stop = s + len(pre)
         # a person's name before the verb: "Thủ tướng Phạm Minh Chính yêu cầu"
@@ -486,6 +492,8 @@ class DirectiveFinder:
                     resp, coord = list(sent_resp), list(sent_coord)
                 elif item_resp is not None and not item_first:
                     resp, coord = list(item_resp), []
+                elif frame is not None and frame.addressees:
+                    resp, coord = list(frame.addressees), []
                 elif in_scope:
                     resp, coord = list(ctx.responsible), list(ctx.coordinate)
                 else:

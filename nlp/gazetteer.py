@@ -613,7 +613,7 @@ class Gazetteer:
         nfb = {_key(k): v for k, v in (conf.get("not_followed_by") or {}).items()}
         ends = {tuple(k.split()): r"(?!\w)" for k in self._nouns}
         for key, words in nfb.items():
-            ends[tuple(key.split())] = r"(?!\w)(?!\s+(?:" + "|".join(_seq_regex(_tokens(w)) for w in words) + r")(?!\w))"
+            ends[tuple(key.split())] = r"(?!\w)(?!\s*(?:" + "|".join(_seq_regex(_tokens(w)) for w in words) + r")(?!\w))"
         noun = "(?:" + _trie_regex((k.split() for k in self._nouns), ends) + ")"
         self._noun_re = re.compile(noun)
         dets = _trie_regex(_tokens(d) for d in conf["determiners"])
