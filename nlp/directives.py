@@ -154,7 +154,7 @@ class DirectiveFinder:
         limit = min(e, s + 160)
         for rx, directive in ((self.lex.directive_verb, True), (self.lex.reporting_verb, False)):
             for vm in rx.finditer(self.m, s, limit):
-                if not self._aligned(vm):
+                if not self._aligned(vm) or self.lex.not_frame_before.search(self.m, max(s, vm.start() - 12), vm.start()):
                     continue
                 issuer, ok = self._issuer_before(s, vm.start())
                 if not ok:
@@ -277,6 +277,8 @@ class DirectiveFinder:
         for p in self.paras:
             if any(t.start <= p.start < t.end for t in tables):
                 continue
+            if self.lex.comments_heading.match(self.m, p.start, p.end):
+                break  # reader comments: the article has ended
             body = self.m[p.start:p.end]
             if re.match(r"\s*(?:nơi nhận|kính gửi)\s*:", body) or self.lex.chrome_leadin.match(body):
                 skip_recipients = True

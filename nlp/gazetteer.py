@@ -50,8 +50,10 @@ _DOCNUM_BEFORE = re.compile(r"[\w.]\s?[-/]$")
 # Families, in order of preference when two candidates cover the same span.
 _PRIO_FIXED, _PRIO_PATTERN, _PRIO_PROV, _PRIO_LIST, _PRIO_LOCAL, _PRIO_COLL = range(6)
 
-_NEXT_CAP = re.compile(r"[ \t\n]+[A-ZĐÂĂÊÔƠƯÀ-Ỹ]")
+_NEXT_WORD = re.compile(r"[ \t\n]+(\w)")
 _TRUNG_UONG = re.compile(r"\s+trung\s+ương(?!\w)")
+_MOTTO_RE = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
+                       r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE)
 _SKIP: Any = object()  # a phrase that is no mention, and whose words start none either
 
 Handler = Callable[["_Ctx", re.Match[str]], "tuple[list[_Cand], int] | None"]
@@ -792,13 +794,12 @@ class Gazetteer:
             m = re.match(r"(?:báo|đài\s+phát\s+thanh\s+và\s+truyền\s+hình)\s+(.+)$", _mf(ln))
             if m and (prov := self.province(m.group(1).strip(" .-"))):
                 return prov.short
-        upper = [ln for ln in lines if sum(c.isupper() for c in ln) > 0.6 * sum(c.isalpha() for c in ln) > 0]
-        block = "\n".join(upper[:4])
-        if block:
-            found = self._header_province(block)
+        issuer = self._issuer_block(lines)
+        if issuer:
+            found = self._header_province(issuer)
             if found:
                 return found
-            first = [m for m in self.find(block) if m.kind != "collective"]
+            first = [m for m in self.find(issuer) if m.kind != "collective"]
             if first and first[0].start < 5:
                 return None
         outlets = {_ascii(p.short): p for p in self.provinces.values()}
@@ -953,8 +954,9 @@ class Gazetteer:
 
     @staticmethod
     def _next_is_capitalised(text: str, end: int) -> bool:
-        m = re.compile(r"[ \t]+([\w'’]+)").match(text, end)
-        return bool(m) and m.group(1)[:1].isupper()
+        """Whether the next word (after spaces or a line break) starts with a capital."""
+        m = _NEXT_WORD.match(text, end)
+        return bool(m) and m.group(1).isupper()
 
     def _continue_provinces(self, text: str, mf: str, head: _Head, pos: int, out: list[_Cand], on: date | None) -> int:
         """"UBND tỉnh Quảng Trị, Thừa Thiên Huế": later provinces share the head."""
@@ -1164,7 +1166,7 @@ class Gazetteer:
         nouns = [(n.start(), n.end(), self._nouns[_mkey(n.group(0))]) for n in self._noun_re.finditer(mf, ls, le)]
         if not nouns:
             return []
-        cut = next((i for i, (_s, e, n) in enumerate(nouns) if n.named and _NEXT_CAP.match(text, e)
+        cut = next((i for i, (_s, e, n) in enumerate(nouns) if n.named and self._next_is_capitalised(text, e)
                     and not _TRUNG_UONG.match(mf, e)), None)
         list_end = m.end()
         if cut is not None:  # "… cấp tỉnh, Sở Y tế": a noun before a proper name heads that name
@@ -1343,6 +1345,19 @@ class Gazetteer:
         return out
 
     # ----- province inference -----
+
+    @staticmethod
+    def _issuer_block(lines: list[str]) -> str:
+        """The issuer's lines of an official header, in capitals, without the national motto beside them."""
+        out = []
+        for ln in lines[:4]:
+            ln = _MOTTO_RE.sub(" ", ln).strip(" -*_")
+            if not ln:
+                continue
+            if ln.lower().startswith("số") or sum(c.isupper() for c in ln) <= 0.6 * sum(c.isalpha() for c in ln):
+                break
+            out.append(ln)
+        return "\n".join(out[:3])
 
     def _header_province(self, block: str) -> str | None:
         rx = re.compile(rf"(?:(?:tỉnh|thành\s+phố|tp\.?)\s+|(?:tỉnh|thành)\s+ủy\s+)(?P<p>{self._prov_trie})(?!\w)")
