@@ -272,6 +272,9 @@ class DirectiveFinder:
         stack: list[_Level] = []
         skip_recipients = False
         tables = find_tables(self.masked, self.m, self.mentions)
+        # a report of instructions anywhere makes body-plus-action sentences tasks
+        self.seen_frame = any(self._frame(st.start, st.end) is not None
+                              for p in self.paras if not p.heading for st in p.sentences)
         for table in tables:
             out.extend(self._table_rows(table))
         for p in self.paras:
@@ -386,8 +389,6 @@ class DirectiveFinder:
                 item_resp = made
             if frame is not None and frame.colon:
                 frame_scope = True
-            if frame is not None:
-                self.seen_frame = True
         return leadin
 
     def _leadin(self, sent: Sentence, frame: _Frame | None, ctx: Context) -> Context | None:
