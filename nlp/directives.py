@@ -66,7 +66,7 @@ class DirectiveFinder:
     def __init__(self, text: str, masked: str, mtext: str, paragraphs: list[Paragraph], mentions: list[BodyMention],
                  ref: date | None, exclude: list[tuple[int, int]], *, official: bool,
                  default_issuer: str | None, lex: Lexicon | None = None,
-                 words: tuple[set[int], set[int]] | None = None) -> None:
+                 words: tuple[set[int], set[int]] | None = None, places: list[BodyMention] | None = None) -> None:
         self.text = text
         self.masked = masked
         self.m = mtext
@@ -78,6 +78,7 @@ class DirectiveFinder:
         self.official = official
         self.default_issuer = default_issuer
         self.lex = lex or lexicon()
+        self.places = {p.start: p for p in places or []}
         # word boundaries from the word segmenter: a trigger must be whole words
         # ("trình" is not a verb inside "chương trình")
         self.word_starts, self.word_ends = words or (set(), set())
@@ -119,12 +120,18 @@ class DirectiveFinder:
             return self.mentions[i]
         return None
 
-    def _run(self, pos: int, end: int) -> tuple[list[BodyMention], int]:
-        """The bodies named one after another from ``pos`` (a subject or an object list)."""
+    def _run(self, pos: int, end: int, places: bool = False) -> tuple[list[BodyMention], int]:
+        """The bodies named one after another from ``pos`` (a subject or an object list).
+
+        With ``places``, a province or city named as the subject stands for its
+        people's committee ("Thái Bình cần …", "Hà Nội, Thành phố Hồ Chí Minh phải …").
+        """
         found: list[BodyMention] = []
         last_end = pos
         while pos < end:
             mention = self._mention_at(pos)
+            if mention is None and places:
+                mention = self.places.get(pos)
             if mention is not None:
                 found.append(mention)
                 pos = last_end = mention.end
@@ -171,6 +178,8 @@ class DirectiveFinder:
                 am = re.match(r"\s*(?:đối với|với|riêng)\s+", self.m[s:vm.start()])
                 if am:
                     run, _ = self._run(s + am.end(), vm.start())
+                    while run and run[-1].kind == "office":  # the issuer itself
+                        run.pop()
                     frame.addressees = self._names(run)
                 return frame
         return None
@@ -449,13 +458,18 @@ class DirectiveFinder:
             sm = self.lex.subject_skip.match(self.m, s, e)
             subj_from = sm.end() if sm else s
             run, run_end = self._run(subj_from, e)
+            if not run and self.places:
+                prun, prun_end = self._run(subj_from, e, places=True)
+                if prun and (self._starts(self.lex.imperative_start, prun_end, e) or self._has_modal(prun_end, prun_end + 12)):
+                    run, run_end = prun, prun_end
             if sm and run:
                 span_start = subj_from
                 while span_start < e and self.m[span_start] in " \n,":
                     span_start += 1
             own = self._names(run)
             subject_end = run_end if run else s
-            seg_has_verb = bool(self._starts(self.lex.imperative_start, subject_end, e)) or self._has_modal(subject_end, e)
+            seg_has_verb = (bool(self._starts(self.lex.imperative_start, subject_end, e)) or self._has_modal(subject_end, e)
+                            or (ci > 0 and not run and _pos_verb(self.text[s:e])))
             if ci > 0 and prev is not None and (not seg_has_verb or _only_time(self.m[s:e])):
                 # a segment without its own action stays in its clause
                 prev.end = e
@@ -468,6 +482,10 @@ class DirectiveFinder:
             if self._negative(s, e, subject_end, item):
                 continue
             if self._is_closing_formula(s, e, subject_end):
+                if ci == 0 and own:
+                    # "X chịu trách nhiệm tổ chức thực hiện Chỉ thị này; định kỳ … báo cáo …":
+                    # the formula is no task, but its subject acts in the clauses after it
+                    sent_resp, sent_coord = list(own), self._coordinate(run_end, e)
                 continue
             directive_frame = frame is not None and frame.directive and ci == 0
             starts_imperative = bool(self._starts(self.lex.imperative_start, subject_end, e))
@@ -542,6 +560,19 @@ class DirectiveFinder:
 
     def _excl(self, s: int, e: int) -> list[tuple[int, int]]:
         return [(max(a, s) - s, min(b, e) - s) for a, b in self.exclude if a < e and b > s]
+
+
+def _pos_verb(segment: str) -> bool:
+    """Whether underthesea's POS tagger finds a verb in a clause the word lists do not know.
+
+    Used only for the few semicolon segments the lexicon leaves undecided; a
+    segment opening with a number is a list of counts, not an action.
+    """
+    if re.match(r"\s*\d", segment):
+        return False
+    from underthesea import pos_tag
+
+    return any(tag == "V" for _, tag in pos_tag(" ".join(segment.split())[:300]))
 
 
 def _merge(contexts: list[Context]) -> Context:

@@ -46,6 +46,11 @@ _SPACE_RE = re.compile(r"\s+")
 _WORD_SCAN = re.compile(r"\w+")
 _OLD_RE = re.compile(r"\s*\(\s*cũ\s*\)|\s+cũ(?!\w)|\s*\(\s*trước\s+đây\s*\)")
 _DOCNUM_BEFORE = re.compile(r"[\w.]\s?[-/]$")
+_DOCNUM_AFTER = re.compile(r"[-/]\w")
+_UNIT_AFTER = re.compile(r"\s+(?:tỉnh|thành\s+phố|tp)(?!\w)")
+_NAME_GAP = re.compile(r"[ \t\n]+|\s*-\s*")
+_DIGIT_BEFORE = re.compile(r"\d\s*$")
+_DET_BEFORE = re.compile(r"(?:các|những|từng|mỗi)\s+$")
 
 # Families, in order of preference when two candidates cover the same span.
 _PRIO_FIXED, _PRIO_PATTERN, _PRIO_PROV, _PRIO_LIST, _PRIO_LOCAL, _PRIO_COLL = range(6)
@@ -446,6 +451,7 @@ class Gazetteer:
                 for form in [derived.name, *derived.aliases]:
                     self._add_form(form, _Target(derived.name, cap=True))
         self._defined_heads = [nfc(h) for h in conf.get("defined_heads") or []]
+        self._pattern_types: dict[str, str] = {}  # numbered bodies seen in texts ("Ban Quản lý dự án 7")
         self._patterns = [(re.compile(pat["re"]), [_key(w) for w in pat["first"]], pat["name"], pat["type"],
                            bool(pat.get("upper"))) for pat in conf.get("patterns") or []]
 
@@ -694,7 +700,7 @@ class Gazetteer:
         mentions = [m for m in self.find(text) if m.kind != "collective"]
         if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(text):
             found = mentions[0].name
-            return self._bodies.get(found) or Body(name=found, type="local_body")
+            return self._bodies.get(found) or Body(name=found, type=self._pattern_types.get(found, "local_body"))
         return None
 
     def canonical(self, name: str, on: date | None = None) -> str | None:
@@ -859,7 +865,7 @@ class Gazetteer:
         """Inside a document number ("QĐ-BCT", "123/UBND-KT"): not a mention."""
         if _DOCNUM_BEFORE.search(text[max(0, start - 3):start]):
             return True
-        return bool(re.match(r"[-/]\w", text[end:end + 2])) and text[start:end].isupper()
+        return bool(_DOCNUM_AFTER.match(text, end)) and text[start:end].isupper()
 
     def _at_fixed(self, ctx: _Ctx, m: re.Match[str]):
         text, mf, on = ctx.text, ctx.mf, ctx.on
@@ -876,7 +882,7 @@ class Gazetteer:
 
     def _provincial_unit_follows(self, mf: str, form: str, end: int) -> bool:
         """"Cục Thuế tỉnh" is the provincial Cục Thuế, not the central one, even when the province is unknown."""
-        return _mkey(form) in self._head_forms and bool(re.match(r"\s+(?:tỉnh|thành\s+phố|tp)(?!\w)", mf[end:end + 12]))
+        return bool(_UNIT_AFTER.match(mf, end)) and _mkey(form) in self._head_forms
 
     def _pattern_handler(self, i: int) -> Handler:
         rx, _first, tpl, type_, upper = self._patterns[i]
@@ -887,8 +893,7 @@ class Gazetteer:
                 return None
             group = text[m.start(1):m.end(1)]
             name = tpl.replace("{1}", group.upper() if upper else group)
-            if name not in self._bodies:
-                self._add_body(Body(name=name, type=type_))
+            self._pattern_types.setdefault(name, type_)
             return [_Cand(m.start(), m.end(), name, "body", _PRIO_PATTERN)], m.end()
 
         return match
@@ -999,7 +1004,7 @@ class Gazetteer:
         words: list[tuple[int, int]] = []
         for w in _WORD_RE.finditer(text, start, m.end()):
             gap = text[words[-1][1]:w.start()] if words else ""
-            if words and not re.fullmatch(r"[ \t\n]+|\s*-\s*", gap):
+            if words and not _NAME_GAP.fullmatch(gap):
                 break
             words.append(w.span())
         if not words:
@@ -1192,7 +1197,7 @@ class Gazetteer:
         heads = sum(not n.follow for _s, _e, n in nouns)  # "ban", "tổ chức" only continue a list
         if not det and heads < 2 and not first.alone and not (owner_s is not None and first.owned):
             return []
-        if not det and re.search(r"\d\s*$", text[max(0, start - 4):start]):
+        if not det and _DIGIT_BEFORE.search(text, max(0, start - 4), start):
             return [_SKIP]  # "19/63 tỉnh, thành phố": a count, not addressees
         if not det and owner_s is None and lead_s is None and mf[max(0, start - 3):start] == "cơ ":
             return [_SKIP]
@@ -1211,9 +1216,9 @@ class Gazetteer:
             start = first_start
             if i:
                 start = s
-                dm = re.search(r"(?:các|những|từng|mỗi)\s+$", mf[max(0, s - 8):s])
+                dm = _DET_BEFORE.search(mf, max(0, s - 8), s)
                 if dm:
-                    start = max(0, s - 8) + dm.start()
+                    start = dm.start()
             end = list_end if i == len(runs) - 1 else e
             out.append(_Cand(start, end, self._markers[cls], "collective", _PRIO_COLL))
         return out

@@ -19,6 +19,7 @@ def directives(doc: Doc) -> Doc:
         [(r.start, r.end) for r in doc._.references or []],
         official=official, default_issuer=doc._.issuer_person,
         words=({t.idx for t in doc}, {t.idx + len(t.text) for t in doc}),
+        places=doc._.place_mentions or [],
     )
     found = finder.find()
     doc._.directives = found
