@@ -217,7 +217,7 @@ class DirectiveFinder:
 
     # --- clause tests ---------------------------------------------------------------------------------------------
     def _skip_openers(self, s: int, e: int) -> int:
-        for rx in (self.lex.topic_label, self.lex.citing_opener):
+        for rx in (self.lex.task_label, self.lex.topic_label, self.lex.citing_opener):
             lm = rx.match(self.m, s, e)
             if lm:
                 s = lm.end()
@@ -245,6 +245,9 @@ class DirectiveFinder:
         if pm and not self.lex.past_exempt.search(self.m, pm.start(), min(e, pm.end() + 30)):
             return True
         if self.lex.speaker_quote.match(self.text, s, e):
+            return True
+        st = self.lex.statistic.search(self.m, s, e)
+        if st and not self._has_modal(s, st.start()) and not self._starts(self.lex.imperative_start, max(s, subject_end), e):
             return True
         if self.lex.evaluation.search(seg) and not self._search(self.lex.modal, s, e):
             return True
@@ -378,6 +381,11 @@ class DirectiveFinder:
 
     def _paragraph(self, p: Paragraph, ctx: Context, out: list[Directive]) -> Context | None:
         """Emit the paragraph's directives; return a context when it is a lead-in."""
+        if self.lex.objective_label.match(self.m, p.start, p.end):
+            return None  # "1. Mục đích: …", "Mục tiêu là …"
+        if self.lex.task_label.match(self.m, p.start, p.end):
+            ctx = Context(responsible=ctx.responsible, coordinate=ctx.coordinate, deadline=ctx.deadline,
+                          issuer=ctx.issuer, scope=True)
         in_item = p.marker is not None and ctx.scope and not ctx.negative
         if ctx.negative:
             return None

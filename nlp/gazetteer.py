@@ -50,6 +50,7 @@ _DOCNUM_AFTER = re.compile(r"[-/]\w")
 _UNIT_AFTER = re.compile(r"\s+(?:tỉnh|thành\s+phố|tp)(?!\w)")
 _NAME_GAP = re.compile(r"[ \t\n]+|\s*-\s*")
 _DIGIT_BEFORE = re.compile(r"\d\s*$")
+_PLURAL_BEFORE = re.compile(r"(?<!\w)(?:các|những|từng)\s+$")
 _DET_BEFORE = re.compile(r"(?:các|những|từng|mỗi)\s+$")
 
 # Families, in order of preference when two candidates cover the same span.
@@ -915,6 +916,9 @@ class Gazetteer:
         if got is None:
             return None
         head, prov, pending = got
+        if pending and head.kind == "body" and (det := _PLURAL_BEFORE.search(mf, max(0, m.start() - 12), m.start())):
+            # "các Sở Y tế", "Giám đốc Công an các tỉnh": one kind of department in every province
+            return [_Cand(det.start(), m.end(), self._markers["localities"], "collective", _PRIO_PROV)], m.end()
         name = self._generated[(head.hid, prov.key)] if prov else ""
         out = [_Cand(m.start(), m.end(), name, head.kind, _PRIO_PROV, self._valid_on(name, on), head, pending,
                      prov.key if prov else None)]

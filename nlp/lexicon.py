@@ -56,8 +56,11 @@ class Lexicon:
         self.closing_pattern = re.compile("|".join(data["closing_patterns"]))
         self.topic_label = re.compile(data["topic_label"])
         self.citing_opener = re.compile(data["citing_opener"])
+        self.task_label = re.compile(data["task_label"])
+        self.objective_label = re.compile(data["objective_label"])
+        self.statistic = re.compile(data["statistic"])
         self.objective_heading = re.compile(
-            r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"\s*[:.]?\s*$")
+            r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"(?![\w])[^:.;]{0,60}[:.]?\s*$")
         self.task_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["task_headings"]) + r"(?![\w])")
         self.chrome_leadin = re.compile(r"\s*" + phrase_alternation(data["chrome_leadins"]) + r"\s*:?\s*$")
