@@ -16,6 +16,9 @@ from nlp.language import build
 from nlp.records import Extraction
 from nlp.text import nfc
 
+# Lone surrogates cannot be encoded (spaCy's string store needs UTF-8); one
+# replacement character each keeps every offset.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _FILING_RE = re.compile(r"^[ \t\-+]*Lưu\s*:[^\n]*$", re.M)
 
 
@@ -34,7 +37,7 @@ class Extractor:
 
         def make() -> Iterator[Doc]:
             for text, path, day in items:
-                doc = self.nlp.make_doc(nfc(text))
+                doc = self.nlp.make_doc(_SURROGATE_RE.sub("\ufffd", nfc(text)))
                 doc._.ref_date = day
                 paths.append(path)
                 yield doc
