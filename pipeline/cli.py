@@ -7,6 +7,8 @@ line and a message on stderr, the others still run, and the exit status is 1.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import io
 import json
 import os
@@ -331,6 +333,15 @@ def extract(
         if source is not None and source is not sys.stdin.buffer:
             source.close()
     raise typer.Exit(1 if printer.failed else 0)
+
+
+# Each stage keeps its commands in its own module with ``register(app)``: the
+# store and pipeline (db, ingest, process, status, search, export), the crawler
+# (crawl, demo), the web app (serve, user) and the model (train, eval).
+for _module in ("pipeline.commands_store", "pipeline.commands_crawl", "pipeline.commands_web",
+                "pipeline.commands_model"):
+    if importlib.util.find_spec(_module) is not None:
+        importlib.import_module(_module).register(app)
 
 
 if __name__ == "__main__":
