@@ -497,8 +497,10 @@ class DirectiveFinder:
                 continue
             directive_frame = frame is not None and frame.directive and ci == 0
             starts_imperative = bool(self._starts(self.lex.imperative_start, subject_end, e))
+            assigned = bool(sm and run and re.match(r"\s*(?:giao|yêu cầu|đề nghị)(?!\w)", self.m[s:subj_from]))
             positive = (
                 directive_frame
+                or assigned  # "Giao Bộ X …", "Đề nghị các bộ …": an order without a named issuer
                 or (frame is not None and self._has_modal(subject_end, e))
                 or self._has_modal(s, min(e, subject_end + 60))
                 or (item and ci == 0)
