@@ -202,6 +202,8 @@ class DirectiveFinder:
             name = nm.group(1)
         if self._title_ends(pre):
             return None, True
+        if self.lex.issuer_document.search(pre) or any(b in (stop, stop - 1) for _, b in self.exclude):
+            return None, "body"  # "Công điện giao …", "Chỉ thị số 09/CT-TTg yêu cầu …"
         i = bisect.bisect_right(self.starts, stop) - 1
         if (i >= 0 and self.mentions[i].end >= stop - 1 and self.mentions[i].start >= s
                 and not self.mentions[i].name.startswith("*")):
@@ -466,6 +468,14 @@ class DirectiveFinder:
             sm = self.lex.subject_skip.match(self.m, s, e)
             subj_from = sm.end() if sm else s
             run, run_end = self._run(subj_from, e)
+            if not run:
+                # an adverbial opener before the subject: "Về đầu tư công, Sở … chủ trì", "Cạnh đó, VPCP cần …"
+                am = self.lex.adverbial.match(self.m, subj_from, e)
+                if am:
+                    arun, arun_end = self._run(am.end(), e)
+                    if arun:
+                        run, run_end, subj_from = arun, arun_end, am.end()
+                        sm = sm or am
             if not run and self.places:
                 prun, prun_end = self._run(subj_from, e, places=True)
                 if prun and (self._starts(self.lex.imperative_start, prun_end, e) or self._has_modal(prun_end, prun_end + 12)):
@@ -502,7 +512,7 @@ class DirectiveFinder:
                 directive_frame
                 or assigned  # "Giao Bộ X …", "Đề nghị các bộ …": an order without a named issuer
                 or (frame is not None and self._has_modal(subject_end, e))
-                or self._has_modal(s, min(e, subject_end + 60))
+                or (self._has_modal(subject_end, min(e, subject_end + 25)) if own else self._has_modal(s, min(e, s + 60)))
                 or (item and ci == 0)
                 or (in_scope and (starts_imperative or bool(own)))
                 or (ci > 0 and prev is not None and seg_has_verb)

@@ -37,6 +37,7 @@ class Lexicon:
         self.directive_verb = w["directive_frame_verbs"]
         self.reporting_verb = w["reporting_frame_verbs"]
         self.body_frame_verb = word_re(data["body_frame_verbs"])
+        self.issuer_document = re.compile(r"(?<![\w])" + phrase_alternation(data["issuer_documents"]) + r"$")
         self.opener = re.compile(r"\s*" + phrase_alternation(data["span_openers"]) + r"\s*,\s*")
         self.modal = w["modals"]
         self.action = word_re(data["imperatives"] + data["modals"])
@@ -57,6 +58,7 @@ class Lexicon:
         self.topic_label = re.compile(data["topic_label"])
         self.citing_opener = re.compile(data["citing_opener"])
         self.task_label = re.compile(data["task_label"])
+        self.adverbial = re.compile(r"\s*" + phrase_alternation(data["adverbial_openers"]) + r"(?![\w])[^,;:\n]{0,60},\s*")
         self.objective_label = re.compile(data["objective_label"])
         self.statistic = re.compile(data["statistic"])
         self.objective_heading = re.compile(
