@@ -402,7 +402,7 @@ class DirectiveFinder:
                 leadin = self._leadin(sent, frame, ctx)
                 if leadin is not None:
                     break
-            made = self._sentence(sent, frame, ctx, in_item or frame_scope, item_resp, out,
+            made = self._sentence(sent, frame, ctx, in_item or frame_scope or ctx.scope, item_resp, out,
                                   si == 0 and p.marker is not None, item=in_item)
             if made and si == 0 and p.marker is not None:
                 item_resp = made
