@@ -21,7 +21,7 @@ from nlp.lexicon import Lexicon, lexicon
 from nlp.records import BodyMention, Directive, TimeExpr
 from nlp.segment import RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
 from nlp.tables import Table, find_tables
-from nlp.text import LOWER_CLASS, UPPER_CLASS
+from nlp.text import LOWER_CLASS, UPPER_CLASS, match_form
 
 _CAP_WORD = UPPER_CLASS + LOWER_CLASS + "*"
 _NAME_RE = re.compile(r"(?:[ \t]+(?:" + _CAP_WORD + r"|" + UPPER_CLASS + r"\.))(?:[ \t]+" + _CAP_WORD + r"){1,3}")
@@ -58,6 +58,7 @@ class _Frame:
     directive: bool  # a directive verb (yêu cầu, giao …) rather than a reporting one
     colon: bool
     addressees: list[str] = field(default_factory=list)  # "Đối với các địa phương, Thủ tướng yêu cầu …"
+    office: str | None = None  # the issuer's title or body as written ("Thủ tướng", "Công điện")
 
 
 class DirectiveFinder:
@@ -174,7 +175,8 @@ class DirectiveFinder:
                 if after:
                     end += after.end()
                     colon = True
-                frame = _Frame(end=end, issuer=issuer, directive=directive, colon=colon)
+                frame = _Frame(end=end, issuer=issuer, directive=directive, colon=colon,
+                               office=self._office_before(s, vm.start(), issuer))
                 am = re.match(r"\s*(?:đối với|với|riêng)\s+", self.m[s:vm.start()])
                 if am:
                     run, _ = self._run(s + am.end(), vm.start())
@@ -210,6 +212,23 @@ class DirectiveFinder:
             return None, "body" if self.mentions[i].kind != "office" else True
         del name
         return None, False
+
+    def _office_before(self, s: int, v: int, person: str | None) -> str | None:
+        """The issuer's title (or body) as written before the frame verb, for ``Directive.issuer_office``."""
+        pre = self.text[s:v]
+        if person and person in pre:
+            pre = pre[:pre.rindex(person)]
+        mpre = match_form(pre).rstrip()
+        found = None
+        for m in self.lex.issuer_title.finditer(mpre):
+            found = m
+        if found is not None and found.end() >= len(mpre) - 25:
+            return pre[found.start():found.end()]
+        i = bisect.bisect_right(self.starts, v) - 1
+        if i >= 0 and self.mentions[i].start >= s:
+            return self.mentions[i].name
+        dm = self.lex.issuer_document.search(mpre)
+        return pre[dm.start():dm.end()] if dm else None
 
     def _title_ends(self, pre: str) -> bool:
         if not pre:
@@ -548,7 +567,8 @@ class DirectiveFinder:
             # when
             d = Directive(text=self.text[span_start:e], start=span_start, end=e, responsible=resp,
                           coordinate=coord, issuer_person=(frame.issuer if frame and frame.issuer else
-                                                           ctx.issuer or self.default_issuer))
+                                                           ctx.issuer or self.default_issuer),
+                          issuer_office=frame.office if frame else None)
             vm = self._starts(self.lex.imperative_start, subject_end, e)
             d.verb = self.m[vm.start():vm.end()].strip() if vm else None
             dl = pick_deadline(self.masked[s:e], self.ref, exclude=self._excl(s, e))
@@ -588,11 +608,12 @@ def _pos_verb(segment: str) -> bool:
     Used only for the few semicolon segments the lexicon leaves undecided; a
     segment opening with a number is a list of counts, not an action.
     """
-    if re.match(r"\s*\d", segment):
+    words = segment.split()
+    if re.match(r"\s*\d", segment) or len(words) < 2:
         return False
     from underthesea import pos_tag
 
-    return any(tag == "V" for _, tag in pos_tag(" ".join(segment.split())[:300]))
+    return any(tag == "V" for _, tag in pos_tag(" ".join(words[:60])))
 
 
 def _merge(contexts: list[Context]) -> Context:
