@@ -67,7 +67,8 @@ class DirectiveFinder:
     def __init__(self, text: str, masked: str, mtext: str, paragraphs: list[Paragraph], mentions: list[BodyMention],
                  ref: date | None, exclude: list[tuple[int, int]], *, official: bool,
                  default_issuer: str | None, lex: Lexicon | None = None,
-                 words: tuple[set[int], set[int]] | None = None, places: list[BodyMention] | None = None) -> None:
+                 words: tuple[set[int], set[int]] | None = None, places: list[BodyMention] | None = None,
+                 keep_candidates: bool = False) -> None:
         self.text = text
         self.masked = masked
         self.m = mtext
@@ -80,6 +81,9 @@ class DirectiveFinder:
         self.default_issuer = default_issuer
         self.lex = lex or lexicon()
         self.places = {p.start: p for p in places or []}
+        # with a model in the pipeline, clauses the rules turn down are kept as candidates
+        self.keep_candidates = keep_candidates
+        self.candidates: list[Directive] = []
         # word boundaries from the word segmenter: a trigger must be whole words
         # ("trình" is not a verb inside "chương trình")
         self.word_starts, self.word_ends = words or (set(), set())
@@ -516,9 +520,10 @@ class DirectiveFinder:
                     if dl:
                         _set_deadline(prev, _shift(dl, s))
                 continue
-            if self._negative(s, e, subject_end, item):
+            negative = self._negative(s, e, subject_end, item)
+            if negative and not self.keep_candidates:
                 continue
-            if self._is_closing_formula(s, e, subject_end):
+            if not negative and self._is_closing_formula(s, e, subject_end):
                 if ci == 0 and own:
                     # "X chịu trách nhiệm tổ chức thực hiện Chỉ thị này; định kỳ … báo cáo …":
                     # the formula is no task, but its subject acts in the clauses after it
@@ -540,7 +545,7 @@ class DirectiveFinder:
                 or ((self.official or self.seen_frame) and bool(own) and starts_imperative)
                 or (ci > 0 and sent_resp is not None and seg_has_verb)
             )
-            if not positive:
+            if (negative or not positive) and not self.keep_candidates:
                 continue
             # who
             if own:
@@ -577,6 +582,12 @@ class DirectiveFinder:
             elif ctx.deadline is not None and (in_scope or item_first) and not is_recurring(self.masked[s:e]):
                 _set_deadline(d, ctx.deadline)
             d.confidence = 0.9 if (directive_frame or in_scope) else 0.75
+            if negative or not positive:
+                # a clause the rules turned down, kept for a trained model to reconsider
+                d.confidence = 0.2 if negative else 0.35
+                d.extractors = []
+                self.candidates.append(d)
+                continue
             out.append(d)
             prev = d
             if ci == 0 or sent_resp is None:

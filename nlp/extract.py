@@ -25,8 +25,8 @@ _FILING_RE = re.compile(r"^[ \t\-+]*Lưu\s*:[^\n]*$", re.M)
 class Extractor:
     """Holds the loaded pipeline; create one per process."""
 
-    def __init__(self, segment: str | None = None) -> None:
-        self.nlp = build(segment)
+    def __init__(self, segment: str | None = None, *, model: bool = True) -> None:
+        self.nlp = build(segment, model=model)
 
     def extract(self, text: str, *, path: str = "", date: date | None = None) -> Extraction:
         return next(self.extract_many([(text, path, date)]))

@@ -9,9 +9,21 @@ from nlp.directives import DirectiveFinder
 
 if not Doc.has_extension("directives"):
     Doc.set_extension("directives", default=None)
+if not Doc.has_extension("directive_candidates"):
+    Doc.set_extension("directive_candidates", default=None)
 
 
-def directives(doc: Doc) -> Doc:
+class Directives:
+    """Runs the rules; with ``keep_candidates`` also keeps the clauses they turned down."""
+
+    def __init__(self, keep_candidates: bool = False) -> None:
+        self.keep_candidates = keep_candidates
+
+    def __call__(self, doc: Doc) -> Doc:
+        return directives(doc, keep_candidates=self.keep_candidates)
+
+
+def directives(doc: Doc, keep_candidates: bool = False) -> Doc:
     header = doc._.header
     official = bool(header and (header.number or header.doc_type))
     finder = DirectiveFinder(
@@ -20,9 +32,11 @@ def directives(doc: Doc) -> Doc:
         official=official, default_issuer=doc._.issuer_person,
         words=({t.idx for t in doc}, {t.idx + len(t.text) for t in doc}),
         places=doc._.place_mentions or [],
+        keep_candidates=keep_candidates,
     )
     found = finder.find()
     doc._.directives = found
+    doc._.directive_candidates = finder.candidates
     doc.spans["directives"] = [
         sp for d in found if (sp := doc.char_span(d.start, d.end, label="DIRECTIVE", alignment_mode="expand"))
     ]
@@ -32,7 +46,8 @@ def directives(doc: Doc) -> Doc:
 @Language.factory(
     "chidao_directives",
     requires=["doc._.paragraphs", "doc._.body_mentions", "doc._.references", "doc._.ref_date"],
-    assigns=["doc._.directives", "doc.spans"],
+    assigns=["doc._.directives", "doc._.directive_candidates", "doc.spans"],
+    default_config={"keep_candidates": False},
 )
-def make_directives(nlp: Language, name: str):
-    return directives
+def make_directives(nlp: Language, name: str, keep_candidates: bool):
+    return Directives(keep_candidates)
