@@ -19,7 +19,7 @@ from datetime import date
 from nlp.deadlines import is_recurring, pick_deadline
 from nlp.lexicon import Lexicon, lexicon
 from nlp.records import BodyMention, Directive, TimeExpr
-from nlp.segment import RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
+from nlp.segment import RANK_ARTICLE, RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
 from nlp.tables import Table, find_tables
 from nlp.text import LOWER_CLASS, UPPER_CLASS, match_form
 
@@ -320,7 +320,7 @@ class DirectiveFinder:
             if self.lex.comments_heading.match(self.m, p.start, p.end):
                 break  # reader comments: the article has ended
             body = self.m[p.start:p.end]
-            if re.match(r"\s*(?:nơi nhận|kính gửi)\s*:", body) or self.lex.chrome_leadin.match(body):
+            if self.lex.recipients.match(body) or self.lex.chrome_leadin.match(body):
                 skip_recipients = True
                 continue
             if skip_recipients:
@@ -333,7 +333,7 @@ class DirectiveFinder:
                 # a level ends at an item of its own rank or higher, and a lead-in
                 # also at an item above the level of its first item
                 while stack and (stack[-1].rank >= rank or (stack[-1].child is not None and rank < stack[-1].child)
-                                 or (heading and stack[-1].kind == "leadin")):
+                                 or (heading and stack[-1].kind == "leadin" and (rank <= RANK_ARTICLE or p.heading))):
                     stack.pop()
                 if stack and stack[-1].child is None:
                     stack[-1].child = rank

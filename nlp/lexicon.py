@@ -66,6 +66,7 @@ class Lexicon:
         self.task_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["task_headings"]) + r"(?![\w])")
         self.chrome_leadin = re.compile(r"\s*" + phrase_alternation(data["chrome_leadins"]) + r"\s*:?\s*$")
+        self.recipients = re.compile(data["recipients_leadin"])
         self.comments_heading = re.compile(r"\s*(?:\d+\s+)?" + phrase_alternation(data["comments_headings"]) + r"\s*:?\s*$")
         self.not_frame_before = re.compile(r"(?<!\w)" + phrase_alternation(data["not_frame_before"]) + r"\s+$")
         self.subject_skip = re.compile(r"\s*" + phrase_alternation(data["subject_skip"]) + r"(?![\w])\s*,?")

@@ -179,3 +179,16 @@ def test_former_ministry_given_a_task_after_the_merger_means_its_successor(extra
     text = "Thủ tướng giao Bộ KH&ĐT chủ trì tổng hợp phương án phân bổ vốn, báo cáo trước ngày 15/5/2025."
     (d,) = _run(extractor, text, date(2025, 4, 2))
     assert d.responsible == ["Bộ Tài chính"]
+
+
+def test_cong_dien_recipients_are_not_tasks_and_numbered_items_stay_under_the_lead_in(extractor):
+    text = ("THỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh: Nghệ An, Hà Tĩnh;\n"
+            "- Các Bộ: Quốc phòng, Công an.\n\n"
+            "Để khắc phục hậu quả mưa lũ, Thủ tướng Chính phủ yêu cầu:\n"
+            "1. Chủ tịch Ủy ban nhân dân các tỉnh Nghệ An, Hà Tĩnh:\n"
+            "a) Tổ chức tìm kiếm người mất tích.\n"
+            "2. Bộ Tài chính xuất cấp gạo dự trữ quốc gia cho các địa phương.\n")
+    ds = _run(extractor, text, date(2025, 9, 14))
+    assert [d.text.split()[0] for d in ds] == ["Tổ", "Bộ"]
+    assert ds[0].responsible == ["Ủy ban nhân dân tỉnh Nghệ An", "Ủy ban nhân dân tỉnh Hà Tĩnh"]
+    assert ds[1].responsible == ["Bộ Tài chính"]
