@@ -259,7 +259,11 @@ class DirectiveFinder:
             return True
         if self.lex.closing_pattern.search(self.m, s, e):
             return True
-        if self.lex.event.search(self.m, max(subject_end, s), min(e, max(subject_end, s) + 30)):
+        head = max(subject_end, s)
+        ev = self.lex.event.search(self.m, head, min(e, head + 30))
+        if ev and not self._has_modal(head, ev.start()):
+            return True  # "chủ trì hội nghị", "làm việc với" — but "chủ động làm việc với …" asks for it
+        if self.lex.evaluation_start.match(self.m, head, e) or self.lex.accountability_past.search(self.m, s, e):
             return True
         if self.lex.past_opener.match(self.m, s, e):
             return True

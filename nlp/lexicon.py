@@ -51,6 +51,8 @@ class Lexicon:
                                         + UPPER_CLASS + LOWER_CLASS + r"*\s*:", re.I)
         self.evaluation = w["evaluation_markers"]
         self.problem = w["problem_markers"]
+        self.evaluation_start = re.compile(r"\s*(?:[,:]\s*)?" + phrase_alternation(data["evaluation_markers"]) + r"(?![\w])")
+        self.accountability_past = re.compile(data["accountability_past"])
         self.event = re.compile(r"(?<![\w])(?:" + "|".join(data["event_patterns"]) + r")")
         self.boilerplate = re.compile(r"\s*" + phrase_alternation(data["boilerplate_openers"]) + r"(?![\w])")
         self.closing = re.compile(data["closing_formula"])
