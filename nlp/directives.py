@@ -318,7 +318,7 @@ class DirectiveFinder:
                               for p in self.paras if not p.heading for st in p.sentences)
         for table in tables:
             out.extend(self._table_rows(table))
-        for p in self.paras:
+        for pi, p in enumerate(self.paras):
             if any(t.start <= p.start < t.end for t in tables):
                 continue
             if self.lex.comments_heading.match(self.m, p.start, p.end):
@@ -332,7 +332,8 @@ class DirectiveFinder:
                     continue
                 skip_recipients = False
             rank = p.rank if p.marker else RANK_PLAIN
-            heading = p.heading or self._is_section_heading(p)
+            nxt = self.paras[pi + 1] if pi + 1 < len(self.paras) else None
+            heading = p.heading or self._is_section_heading(p) or self._titles_a_list(p, nxt)
             if p.marker:
                 # a level ends at an item of its own rank or higher, and a lead-in
                 # also at an item above the level of its first item
@@ -377,6 +378,14 @@ class DirectiveFinder:
             _set_deadline(d, dl)
             out.append(d)
         return out
+
+    def _titles_a_list(self, p: Paragraph, nxt: Paragraph | None) -> bool:
+        """A numbered line without final punctuation right above deeper items is their heading."""
+        if not p.marker or p.rank > RANK_SUBNUM or nxt is None or not nxt.marker or nxt.rank <= p.rank:
+            return False
+        body = self.m[p.start:p.end].rstrip()
+        return (len(body) < 160 and not body.endswith((".", ";", ",", ":"))
+                and not self._starts(self.lex.imperative_start, p.start, p.end))
 
     def _is_section_heading(self, p: Paragraph) -> bool:
         """A numbered heading: "1. Mục đích", "II. NHIỆM VỤ CỤ THỂ", "3. Bộ Y tế:", "2. Bộ Khoa học và Công nghệ"."""
@@ -475,6 +484,8 @@ class DirectiveFinder:
                   item_resp: list[str] | None, out: list[Directive], item_first: bool, *,
                   item: bool = False) -> list[str] | None:
         """Emit a sentence's directives; return the first directive's responsible list."""
+        if self.lex.objective_label.match(self.m, sent.start, sent.end):
+            return None  # "Mục tiêu là …": a plan's objective, with all its clauses
         first_resp: list[str] | None = None
         sent_resp: list[str] | None = None
         sent_coord: list[str] = []
