@@ -265,7 +265,9 @@ class DirectiveFinder:
             return True  # "chủ trì hội nghị", "làm việc với" — but "chủ động làm việc với …" asks for it
         if self.lex.evaluation_start.match(self.m, head, e) or self.lex.accountability_past.search(self.m, s, e):
             return True
-        if self.lex.past_opener.match(self.m, s, e):
+        if self.lex.past_opener.match(self.m, s, e) or self.lex.copula_opener.match(self.m, s, e):
+            return True
+        if self.lex.request.search(self.m[s:min(e, s + 60)]):
             return True
         # "đã" before the clause's first action word: a report of what was done
         am = self._search(self.lex.action, max(subject_end, s), e)
@@ -484,7 +486,8 @@ class DirectiveFinder:
                   item_resp: list[str] | None, out: list[Directive], item_first: bool, *,
                   item: bool = False) -> list[str] | None:
         """Emit a sentence's directives; return the first directive's responsible list."""
-        if self.lex.objective_label.match(self.m, sent.start, sent.end):
+        if self.lex.objective_label.match(self.m, sent.start, sent.end) or \
+                self.lex.objective_phrase.search(self.m[sent.start:sent.end]):
             return None  # "Mục tiêu là …": a plan's objective, with all its clauses
         first_resp: list[str] | None = None
         sent_resp: list[str] | None = None

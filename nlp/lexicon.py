@@ -27,6 +27,11 @@ def word_re(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + phrase_alternation(phrases) + r"(?![\w])")
 
 
+def _rx(pattern: str) -> re.Pattern[str]:
+    """A regex from the data files; a space between words matches any whitespace (PDF line breaks)."""
+    return re.compile(re.sub(r"(?<=[^\s\\|(])\s(?=[^\s|?*+])", r"\\s+", pattern))
+
+
 class Lexicon:
     """The compiled vocabulary of the directive rules."""
 
@@ -52,23 +57,26 @@ class Lexicon:
         self.evaluation = w["evaluation_markers"]
         self.problem = w["problem_markers"]
         self.evaluation_start = re.compile(r"\s*(?:[,:]\s*)?" + phrase_alternation(data["evaluation_markers"]) + r"(?![\w])")
-        self.accountability_past = re.compile(data["accountability_past"])
-        self.event = re.compile(r"(?<![\w])(?:" + "|".join(data["event_patterns"]) + r")")
+        self.accountability_past = _rx(data["accountability_past"])
+        self.event = _rx(r"(?<![\w])(?:" + "|".join(data["event_patterns"]) + r")")
         self.boilerplate = re.compile(r"\s*" + phrase_alternation(data["boilerplate_openers"]) + r"(?![\w])")
-        self.closing = re.compile(data["closing_formula"])
-        self.closing_pattern = re.compile("|".join(data["closing_patterns"]))
-        self.topic_label = re.compile(data["topic_label"])
-        self.citing_opener = re.compile(data["citing_opener"])
-        self.task_label = re.compile(data["task_label"])
+        self.closing = _rx(data["closing_formula"])
+        self.closing_pattern = _rx("|".join(data["closing_patterns"]))
+        self.topic_label = _rx(data["topic_label"])
+        self.citing_opener = _rx(data["citing_opener"])
+        self.task_label = _rx(data["task_label"])
         self.adverbial = re.compile(r"\s*" + phrase_alternation(data["adverbial_openers"]) + r"(?![\w])[^,;:\n]{0,60},\s*")
-        self.objective_label = re.compile(data["objective_label"])
-        self.statistic = re.compile(data["statistic"])
+        self.objective_label = _rx(data["objective_label"])
+        self.statistic = _rx(data["statistic"])
+        self.copula_opener = re.compile(r"\s*" + phrase_alternation(data["copula_openers"]) + r"(?![\w])")
+        self.objective_phrase = _rx(data["objective_phrase"])
+        self.request = _rx(data["request_verbs"])
         self.objective_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["objective_headings"]) + r"(?![\w])[^:.;]{0,60}[:.]?\s*$")
         self.task_heading = re.compile(
             r"\s*(?:[ivxlc]+\.|\d+\.)?\s*" + phrase_alternation(data["task_headings"]) + r"(?![\w])")
         self.chrome_leadin = re.compile(r"\s*" + phrase_alternation(data["chrome_leadins"]) + r"\s*:?\s*$")
-        self.recipients = re.compile(data["recipients_leadin"])
+        self.recipients = _rx(data["recipients_leadin"])
         self.comments_heading = re.compile(r"\s*(?:\d+\s+)?" + phrase_alternation(data["comments_headings"]) + r"\s*:?\s*$")
         self.not_frame_before = re.compile(r"(?<!\w)" + phrase_alternation(data["not_frame_before"]) + r"\s+$")
         self.subject_skip = re.compile(r"\s*" + phrase_alternation(data["subject_skip"]) + r"(?![\w])\s*,?")

@@ -192,3 +192,19 @@ def test_cong_dien_recipients_are_not_tasks_and_numbered_items_stay_under_the_le
     assert [d.text.split()[0] for d in ds] == ["Tổ", "Bộ"]
     assert ds[0].responsible == ["Ủy ban nhân dân tỉnh Nghệ An", "Ủy ban nhân dân tỉnh Hà Tĩnh"]
     assert ds[1].responsible == ["Bộ Tài chính"]
+
+
+def test_descriptions_requests_objectives_and_statistics_are_not_tasks(extractor):
+    text = ("Thủ tướng yêu cầu Bộ Y tế bảo đảm thuốc men. "
+            "Đây là nhiệm vụ rất quan trọng, các cấp phải quan tâm. "
+            "Tỉnh cũng kiến nghị Bộ Xây dựng sớm phê duyệt quy hoạch. "
+            "Kế hoạch đề ra mục tiêu giúp các địa phương nâng cao năng lực; hoàn thành trong năm 2024. "
+            "Toàn tỉnh còn 120 hồ chứa xuống cấp cần sửa chữa.")
+    ds = _run(extractor, text)
+    assert [d.responsible for d in ds] == [["Bộ Y tế"]]
+
+
+def test_closing_formula_across_a_pdf_line_break(extractor):
+    text = ("8. Bộ trưởng, Thủ trưởng cơ quan ngang bộ chịu trách nhiệm tổ chức thực hiện nghiêm Chỉ \n"
+            "thị này./.\n")
+    assert _run(extractor, "Thủ tướng Chính phủ yêu cầu:\n" + text) == []
