@@ -214,7 +214,7 @@ def _pdf_row(text, mtext, lines: list[Span], mentions, voc) -> TableRow | None:
     time = None
     search_from = body_start if body_start is not None else s0
     for tm in voc.time_start.finditer(mtext, search_from, row_end):
-        if re.match(UPPER_CLASS, text[tm.start():tm.start() + 1]):
+        if re.match(UPPER_CLASS + "|[0-9]", text[tm.start():tm.start() + 1]):
             blank = re.search(r"\n[ \t]*\n", text[tm.start():row_end])
             time = (tm.start(), tm.start() + blank.start() if blank else row_end)
             break
