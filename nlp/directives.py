@@ -26,6 +26,7 @@ from nlp.text import LOWER_CLASS, UPPER_CLASS, match_form
 _CAP_WORD = UPPER_CLASS + LOWER_CLASS + "*"
 _NAME_RE = re.compile(r"(?:[ \t]+(?:" + _CAP_WORD + r"|" + UPPER_CLASS + r"\.))(?:[ \t]+" + _CAP_WORD + r"){1,3}")
 _NAME_END_RE = re.compile(r"((?:" + _CAP_WORD + r"[ \t]+){1,3}" + _CAP_WORD + r")$")
+_NEXT_CAP_RE = re.compile(r"[ \t]+" + UPPER_CLASS)
 _WORD_RE = re.compile(r"[\wà-ỹ]+")
 
 
@@ -97,7 +98,10 @@ class DirectiveFinder:
         if not self.word_starts:
             return True
         start = m.start() + len(m.group()) - len(m.group().lstrip())
-        return start in self.word_starts and m.end() in self.word_ends
+        if start not in self.word_starts:
+            return False
+        # the segmenter often glues a word to a following proper noun ("giao Phó"): accept that
+        return m.end() in self.word_ends or bool(_NEXT_CAP_RE.match(self.text, m.end()))
 
     def _search(self, rx: re.Pattern[str], s: int, e: int) -> re.Match[str] | None:
         for m in rx.finditer(self.m, s, e):
