@@ -26,6 +26,7 @@ from nlp.text import LOWER_CLASS, UPPER_CLASS, match_form
 _CAP_WORD = UPPER_CLASS + LOWER_CLASS + "*"
 _NAME_RE = re.compile(r"(?:[ \t]+(?:" + _CAP_WORD + r"|" + UPPER_CLASS + r"\.))(?:[ \t]+" + _CAP_WORD + r"){1,3}")
 _NAME_END_RE = re.compile(r"((?:" + _CAP_WORD + r"[ \t]+){1,3}" + _CAP_WORD + r")$")
+_COMMA_PART_RE = re.compile(r"[^,;:\n]{1,40},\s*")
 _NEXT_CAP_RE = re.compile(r"[ \t]+" + UPPER_CLASS)
 _WORD_RE = re.compile(r"[\wà-ỹ]+")
 
@@ -515,12 +516,18 @@ class DirectiveFinder:
             run, run_end = self._run(subj_from, e)
             if not run:
                 # an adverbial opener before the subject: "Về đầu tư công, Sở … chủ trì", "Cạnh đó, VPCP cần …"
-                am = self.lex.adverbial.match(self.m, subj_from, e)
-                if am:
-                    arun, arun_end = self._run(am.end(), e)
+                pos = subj_from
+                for k in range(4):  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan …"
+                    am = self.lex.adverbial.match(self.m, pos, e) or (
+                        _COMMA_PART_RE.match(self.m, pos, e) if k else None)
+                    if not am:
+                        break
+                    pos = am.end()
+                    arun, arun_end = self._run(pos, e)
                     if arun:
-                        run, run_end, subj_from = arun, arun_end, am.end()
+                        run, run_end, subj_from = arun, arun_end, pos
                         sm = sm or am
+                        break
             if not run and self.places:
                 prun, prun_end = self._run(subj_from, e, places=True)
                 if prun and (self._starts(self.lex.imperative_start, prun_end, e) or self._has_modal(prun_end, prun_end + 12)):

@@ -44,6 +44,7 @@ ALIGNED_PREFIXES = ("không", "tuyệt đối")
 # The lists whose words make a paragraph a candidate for segmentation.
 CANDIDATE_LISTS = ("modals", "directive_frame_verbs", "imperatives")
 
+_CHUNK_RE = re.compile(r"\S+")
 _BLOCK_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _TEMPLATE_RE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
 _INT_RE = re.compile(r"[+-]?[0-9]+")
@@ -96,8 +97,29 @@ def syllables(text: str) -> list[str]:
 
 
 def _syllable_spans(text: str) -> list[tuple[int, int]]:
-    """underthesea's syllable tokens (its regex tokenizer without normalisation) as spans."""
-    return [m.span() for m in _syllable_re().finditer(text)]
+    """underthesea's syllable tokens (its regex tokenizer without normalisation) as spans.
+
+    Its tokens never hold whitespace, and a run of letters is one token unless
+    an abbreviation pattern ("Th.S", which reads "Th" + any letter + "S") or
+    the punctuation letter ʺ applies; such plain chunks skip the big regex.
+    """
+    pattern = _syllable_re()
+    out: list[tuple[int, int]] = []
+    for chunk in _CHUNK_RE.finditer(text):
+        s, e = chunk.span()
+        word = chunk.group()
+        if word.isalpha() and not word.startswith("Th") and "ʺ" not in word:
+            out.append((s, e))
+            continue
+        while s < e:
+            m = pattern.match(text, s)
+            if m is None or m.end() <= s:  # cannot happen: every non-space character starts a token
+                out.append((s, s + 1))
+                s += 1
+                continue
+            out.append(m.span())
+            s = m.end()
+    return out
 
 
 def segment_words(text: str) -> list[tuple[int, int]]:
@@ -142,7 +164,6 @@ class WordModel:
             syntax, _, value = attr.partition("=")
             self.tables.setdefault(syntax, {})[value] = w
         self.templates = [self._template(t) for t in joblib.load(join(directory, "features.bin"))]
-        self.reach = max(max(abs(o1), abs(o2 or 0)) for _, o1, o2, _ in self.templates)
         # one-syllable templates by offset, n-gram templates by (offset, length)
         self.unigram: dict[int, list[tuple[dict[str, float], int]]] = {}
         ngram: dict[tuple[int, int], list[tuple[dict[str, float], int]]] = {}
@@ -163,6 +184,10 @@ class WordModel:
         self.right_i = min(t[1][0] - t[0][0], t[1][1] - t[0][1])
         # the one-syllable part of a score, by offset and syllable (a small vocabulary, kept)
         self._unigrams: dict[int, dict[str, float]] = {o1: {} for o1 in self.unigram}
+        # a template reaching before the paragraph reads BOS, after it EOS: {(offset, length, before): weight}
+        groups = [(o1, 1, tpls) for o1, tpls in self.unigram.items()] + self.ngram
+        self._edge = {(o1, length, before): sum(table.get("BOS" if before else "EOS", 0.0) for table, _ in tpls)
+                      for o1, length, tpls in groups for before in (True, False)}
 
     def _template(self, syntax: str) -> tuple[dict[str, float], int, int | None, int]:
         m = _TEMPLATE_RE.fullmatch(syntax)
@@ -181,11 +206,14 @@ class WordModel:
     def score(self, sent: _Syllables, i: int) -> float:
         """Score of I-W minus B-W for syllable ``i`` of ``sent``, from its state features."""
         words = sent.words
-        if i < self.reach or i >= len(words) - self.reach:
-            return self._score_edge(words, i)
+        n = len(words)
         total = 0.0
         for o1, tpls in self.unigram.items():
-            word = words[i + o1]
+            j = i + o1
+            if j < 0 or j >= n:
+                total += self._edge[o1, 1, j < 0]
+                continue
+            word = words[j]
             cache = self._unigrams[o1]
             w = cache.get(word)
             if w is None:
@@ -197,27 +225,15 @@ class WordModel:
         memos = sent.memos
         for o1, length, tpls in self.ngram:
             j = i + o1
+            if j < 0 or j + length > n:
+                total += self._edge[o1, length, j < 0]
+                continue
             memo = memos[length]
             vals = memo.get(j)
             if vals is None:
                 vals = memo[j] = sent.ngram(j, length, self)
             for table, f in tpls:
                 total += table.get(vals[f], 0.0)
-        return total
-
-    def _score_edge(self, words: list[str], i: int) -> float:
-        """``score`` near the ends of the paragraph, where features read BOS or EOS."""
-        n = len(words)
-        total = 0.0
-        for table, o1, o2, f in self.templates:
-            a, b = i + o1, i + (o1 if o2 is None else o2)
-            if a < 0 or b < 0:
-                value = "BOS"
-            elif a >= n or b >= n:
-                value = "EOS"
-            else:
-                value = self._values(" ".join(words[a:b + 1]))[f]
-            total += table.get(value, 0.0)
         return total
 
     def settled(self, d: float, i: int, n: int) -> bool | None:
