@@ -12,6 +12,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
+from nlp.gazetteer import Gazetteer
 from nlp.language import build
 from nlp.records import Extraction
 from nlp.text import nfc
@@ -19,6 +20,7 @@ from nlp.text import nfc
 # Lone surrogates cannot be encoded (spaCy's string store needs UTF-8); one
 # replacement character each keeps every offset.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_RECIPIENTS_RE = re.compile(r"^[ \t]*(?:nơi nhận|kính gửi)\s*:", re.M)
 _FILING_RE = re.compile(r"^[ \t\-+]*Lưu\s*:[^\n]*$", re.M)
 
 
@@ -65,12 +67,29 @@ def to_extraction(doc: Doc, path: str) -> Extraction:
 
 
 def document_bodies(doc: Doc) -> list[str]:
-    """Every named body of the document (collectives, filing codes and media bylines excluded)."""
-    filing = [m.span() for m in _FILING_RE.finditer(doc._.masked or doc.text)]
+    """Every named body of the document (collectives, filing codes and media bylines excluded).
+
+    A news outlet counts only where the document addresses it: named in a task
+    or in the recipients ("Nơi nhận"); as a source or byline it is no body.
+    """
+    masked = doc._.masked or doc.text
+    filing = [m.span() for m in _FILING_RE.finditer(masked)]
+    recipients = _RECIPIENTS_RE.search(doc._.mtext or masked.lower())
+    tasked = {n for d in doc._.directives or [] for n in d.responsible + d.coordinate}
+    gazetteer = Gazetteer.default()
     out: list[str] = []
     for m in doc._.body_mentions or []:
         if m.name.startswith("*") or any(s <= m.start < e for s, e in filing):
             continue
+        if m.name not in tasked and not (recipients and m.start > recipients.start()) and _is_media(gazetteer, m.name):
+            continue
         if m.name not in out:
             out.append(m.name)
+    # a province or city acting stands for its people's committee (EXTRACTION.md 9.3)
+    out.extend(n for n in dict.fromkeys(sorted(tasked)) if not n.startswith("*") and n not in out)
     return out
+
+
+def _is_media(gazetteer: Gazetteer, name: str) -> bool:
+    body = gazetteer.lookup(name)
+    return body is not None and body.type == "media"
