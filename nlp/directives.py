@@ -196,31 +196,54 @@ class DirectiveFinder:
         return None
 
     def _issuer_before(self, s: int, v: int) -> tuple[str | None, bool | str]:
-        """Whether the words right before a frame verb name an issuer; its person's name if given."""
+        """Whether the words right before a frame verb name an issuer; its person's name if given.
+
+        The issuer must open the clause, perhaps after an adverbial phrase ending in
+        a comma ("Sáng 5/7, Thủ tướng … yêu cầu"); "Giúp Thủ tướng chỉ đạo …" is no frame.
+        """
         pre = self.m[s:v].rstrip()
         pre = re.sub(r"(?:\s+(?:đã|cũng|còn|tiếp tục|đặc biệt|một lần nữa|nhiều lần))+$", "", pre)
         if re.match(r"\s*(?:giao|yêu cầu|đề nghị)(?!\w)", self.m[s:v]):
             return None, False  # "Giao Phó Thủ tướng … chỉ đạo": the person is the addressee
         stop = s + len(pre)
-        # a person's name before the verb: "Thủ tướng Phạm Minh Chính yêu cầu"
-        orig = self.text[s:stop]
-        nm = _NAME_END_RE.search(orig)
-        name = None
-        if nm:
-            before = self.m[s:s + nm.start()].rstrip()
-            if self._title_ends(before):
-                return nm.group(1), True
-            name = nm.group(1)
-        if self._title_ends(pre):
-            return None, True
         if self.lex.issuer_document.search(pre) or any(b in (stop, stop - 1) for _, b in self.exclude):
             return None, "body"  # "Công điện giao …", "Chỉ thị số 09/CT-TTg yêu cầu …"
+        # a person's name before the verb: "Thủ tướng Phạm Minh Chính yêu cầu"
+        nm = _NAME_END_RE.search(self.text[s:stop])
+        if nm:
+            start = self._title_start(s + nm.start())
+            if start is not None:
+                return (nm.group(1), True) if self._opens_clause(s, start) else (None, False)
+        start = self._title_start(stop)
+        if start is not None:
+            return (None, True) if self._opens_clause(s, start) else (None, False)
         i = bisect.bisect_right(self.starts, stop) - 1
         if (i >= 0 and self.mentions[i].end >= stop - 1 and self.mentions[i].start >= s
-                and not self.mentions[i].name.startswith("*")):
+                and not self.mentions[i].name.startswith("*") and self._opens_clause(s, self._run_start(s, i))):
             return None, "body" if self.mentions[i].kind != "office" else True
-        del name
         return None, False
+
+    def _title_start(self, end: int) -> int | None:
+        """Start of an issuer title ending right before ``end`` (spaces allowed)."""
+        pre = self.m[max(0, end - 60):end].rstrip()
+        base = max(0, end - 60)
+        for m in self.lex.issuer_title.finditer(pre):
+            if m.end() == len(pre):
+                return base + m.start()
+        return None
+
+    def _run_start(self, s: int, i: int) -> int:
+        """Where the run of bodies that ends with mention ``i`` begins (for "Bộ X, Bộ Y yêu cầu")."""
+        start = self.mentions[i].start
+        while i > 0 and self.mentions[i - 1].start >= s and \
+                self.m[self.mentions[i - 1].end:start].strip(" ,\n") in ("", "và"):
+            i -= 1
+            start = self.mentions[i].start
+        return start
+
+    def _opens_clause(self, s: int, start: int) -> bool:
+        gap = self.m[s:start].strip()
+        return not gap or gap.endswith((",", ":", "-", "–")) or bool(self.lex.opener.fullmatch(self.m[s:start] + ", "))
 
     def _office_before(self, s: int, v: int, person: str | None) -> str | None:
         """The issuer's title (or body) as written before the frame verb, for ``Directive.issuer_office``."""
@@ -238,12 +261,6 @@ class DirectiveFinder:
             return self.mentions[i].name
         dm = self.lex.issuer_document.search(mpre)
         return pre[dm.start():dm.end()] if dm else None
-
-    def _title_ends(self, pre: str) -> bool:
-        if not pre:
-            return False
-        tail = pre[-60:]
-        return any(m.end() == len(tail) for m in self.lex.issuer_title.finditer(tail))
 
     # --- clause tests ---------------------------------------------------------------------------------------------
     def _skip_openers(self, s: int, e: int) -> int:
@@ -421,6 +438,8 @@ class DirectiveFinder:
         if not p.marker:
             return Context(scope=True) if task and len(seg) < 80 else None
         run, _ = self._run(s, e)
+        if not run and task:  # "Điều 2. Nhiệm vụ của Ban Chỉ đạo"
+            run = [m for m in self._mentions_in(s, e) if m.kind != "office"]
         dl = pick_deadline(self.masked[s:e], self.ref)
         return Context(responsible=self._names(run), deadline=_shift(dl, s), scope=True)
 

@@ -208,3 +208,17 @@ def test_closing_formula_across_a_pdf_line_break(extractor):
     text = ("8. Bộ trưởng, Thủ trưởng cơ quan ngang bộ chịu trách nhiệm tổ chức thực hiện nghiêm Chỉ \n"
             "thị này./.\n")
     assert _run(extractor, "Thủ tướng Chính phủ yêu cầu:\n" + text) == []
+
+
+def test_committee_decision_tasks_are_directives_and_powers_are_not(extractor):
+    text = ("QUYẾT ĐỊNH:\n\nĐiều 1. Thành lập Ban Chỉ đạo quốc gia về chuyển đổi số (sau đây gọi tắt là Ban Chỉ đạo).\n\n"
+            "Điều 2. Nhiệm vụ của Ban Chỉ đạo\n"
+            "1. Giúp Thủ tướng Chính phủ chỉ đạo, điều phối các nhiệm vụ liên ngành về chuyển đổi số.\n"
+            "2. Định kỳ 6 tháng báo cáo Thủ tướng Chính phủ kết quả thực hiện.\n\n"
+            "Điều 3. Quyền hạn của Ban Chỉ đạo\n"
+            "1. Yêu cầu các bộ, ngành, địa phương cung cấp thông tin.\n\n"
+            "Điều 4. Kinh phí hoạt động của Ban Chỉ đạo do ngân sách nhà nước bảo đảm.\n")
+    ds = _run(extractor, text, date(2025, 10, 20))
+    assert [d.text.split()[0] for d in ds] == ["Giúp", "Định"]
+    assert all(d.responsible == ["Ban Chỉ đạo quốc gia về chuyển đổi số"] for d in ds)
+    assert ds[1].deadline is None
