@@ -168,7 +168,7 @@ class DirectiveFinder:
     # --- frames ---------------------------------------------------------------------------------------------------
     def _frame(self, s: int, e: int) -> _Frame | None:
         """A reporting frame at the start of a sentence: issuer + verb (+ ':')."""
-        limit = min(e, s + 160)
+        limit = min(e, s + 260)
         for rx, directive in ((self.lex.directive_verb, True), (self.lex.reporting_verb, False)):
             for vm in rx.finditer(self.m, s, limit):
                 if not self._aligned(vm) or self.lex.not_frame_before.search(self.m, max(s, vm.start() - 12), vm.start()):
@@ -242,8 +242,18 @@ class DirectiveFinder:
         return start
 
     def _opens_clause(self, s: int, start: int) -> bool:
+        """Whether an issuer starting at ``start`` opens its clause (after an adverbial phrase at most).
+
+        An issuer that ends a list of bodies ("… được Chính phủ, Thủ tướng Chính phủ giao") or a
+        trailing attribution ("… ” - Thủ tướng lưu ý") opens nothing.
+        """
+        i = bisect.bisect_left(self.starts, start) - 1
+        if i >= 0 and self.mentions[i].start >= s and self.m[self.mentions[i].end:start].strip(" ,\n") in ("", "và"):
+            # a list of bodies before the issuer: only an addressee phrase ("Với Bộ Công an, Thủ tướng giao …")
+            before = self.m[s:self._run_start(s, i)].strip()
+            return bool(re.fullmatch(r"(?:.*\s)?(?:đối với|với|riêng)", before, re.S))
         gap = self.m[s:start].strip()
-        return not gap or gap.endswith((",", ":", "-", "–")) or bool(self.lex.opener.fullmatch(self.m[s:start] + ", "))
+        return not gap or gap.endswith((",", ":")) or bool(self.lex.opener.fullmatch(self.m[s:start] + ", "))
 
     def _office_before(self, s: int, v: int, person: str | None) -> str | None:
         """The issuer's title (or body) as written before the frame verb, for ``Directive.issuer_office``."""
