@@ -222,3 +222,16 @@ def test_committee_decision_tasks_are_directives_and_powers_are_not(extractor):
     assert [d.text.split()[0] for d in ds] == ["Giúp", "Định"]
     assert all(d.responsible == ["Ban Chỉ đạo quốc gia về chuyển đổi số"] for d in ds)
     assert ds[1].deadline is None
+
+
+def test_frame_after_a_long_adverbial_phrase(extractor):
+    text = ("Trong công điện về khắc phục hậu quả các vụ tai nạn giao thông xảy ra tại huyện Kim Thành, "
+            "ban hành chiều 23-7, Thủ tướng yêu cầu Công an tỉnh Hải Dương điều tra nguyên nhân các vụ tai nạn.")
+    (d,) = _run(extractor, text, date(2024, 7, 24))
+    assert d.text.startswith("Công an tỉnh Hải Dương") and d.responsible == ["Công an tỉnh Hải Dương"]
+
+
+def test_an_issuer_ending_a_list_of_bodies_is_no_frame(extractor):
+    text = ("Các tỉnh đã thành lập Tổ công tác để theo dõi nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao "
+            "cũng như nhiệm vụ được lãnh đạo địa phương giao.")
+    assert _run(extractor, text) == []
