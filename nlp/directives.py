@@ -557,6 +557,12 @@ class DirectiveFinder:
                         run, run_end, subj_from = arun, arun_end, pos
                         sm = sm or am
                         break
+            if not run:
+                gm = self.lex.generic_unit.match(self.m, subj_from, e)
+                if gm:  # "Tổ công tác tại các bộ, cơ quan, địa phương phải …" → the collectives
+                    grun, grun_end = self._run(gm.end(), e)
+                    if grun and all(x.is_collective for x in grun):
+                        run, run_end = grun, grun_end
             if not run and self.places:
                 prun, prun_end = self._run(subj_from, e, places=True)
                 if prun and (self._starts(self.lex.imperative_start, prun_end, e) or self._has_modal(prun_end, prun_end + 12)):

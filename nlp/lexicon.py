@@ -65,6 +65,8 @@ class Lexicon:
         self.topic_label = _rx(data["topic_label"])
         self.citing_opener = _rx(data["citing_opener"])
         self.task_label = _rx(data["task_label"])
+        self.generic_unit = re.compile(r"\s*" + phrase_alternation(data["generic_units"])
+                                       + r"\s+(?:tại|ở|của|thuộc)\s+")
         self.adverbial = re.compile(r"\s*" + phrase_alternation(data["adverbial_openers"]) + r"(?![\w])[^,;:\n]{0,60},\s*")
         self.objective_label = _rx(data["objective_label"])
         self.statistic = _rx(data["statistic"])

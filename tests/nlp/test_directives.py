@@ -235,3 +235,9 @@ def test_an_issuer_ending_a_list_of_bodies_is_no_frame(extractor):
     text = ("Các tỉnh đã thành lập Tổ công tác để theo dõi nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao "
             "cũng như nhiệm vụ được lãnh đạo địa phương giao.")
     assert _run(extractor, text) == []
+
+
+def test_generic_units_stand_for_their_collectives(extractor):
+    text = "Thủ tướng nêu rõ: Tổ công tác tại các bộ, cơ quan, địa phương phải hoạt động thực chất."
+    (d,) = _run(extractor, text)
+    assert d.responsible == ["*bộ-ngành", "*địa-phương"]
