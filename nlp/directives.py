@@ -26,6 +26,7 @@ from nlp.text import LOWER_CLASS, UPPER_CLASS, match_form
 _CAP_WORD = UPPER_CLASS + LOWER_CLASS + "*"
 _NAME_RE = re.compile(r"(?:[ \t]+(?:" + _CAP_WORD + r"|" + UPPER_CLASS + r"\.))(?:[ \t]+" + _CAP_WORD + r"){1,3}")
 _NAME_END_RE = re.compile(r"((?:" + _CAP_WORD + r"[ \t]+){1,3}" + _CAP_WORD + r")$")
+_PAREN_RE = re.compile(r"\s*\(\s*")
 _COMMA_PART_RE = re.compile(r"[^,;:\n]{1,40},\s*")
 _NEXT_CAP_RE = re.compile(r"[ \t]+" + UPPER_CLASS)
 _WORD_RE = re.compile(r"[\wà-ỹ]+")
@@ -145,6 +146,10 @@ class DirectiveFinder:
             if mention is not None:
                 found.append(mention)
                 pos = last_end = mention.end
+                pm = _PAREN_RE.match(self.m, pos, end)
+                inner = self._mention_at(pm.end()) if pm else None
+                if inner is not None and self.m.startswith(")", inner.end):
+                    pos = inner.end + 1  # "Cục Cảnh sát giao thông (Bộ Công an)": the parent qualifies, it does not act
                 if mention.kind == "office":
                     nm = _NAME_RE.match(self.text, pos, end)
                     if nm:
@@ -503,7 +508,7 @@ class DirectiveFinder:
     def _coordinate(self, s: int, e: int) -> list[str]:
         out: list[str] = []
         for cm in re.finditer(r"(?<!\w)phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", self.m[s:e]):
-            run, _ = self._run(s + cm.end(), e)
+            run, _ = self._run(s + cm.end(), e, places=True)
             for x in self._names(run):
                 if x not in out:
                     out.append(x)

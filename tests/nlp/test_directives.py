@@ -241,3 +241,11 @@ def test_generic_units_stand_for_their_collectives(extractor):
     text = "Thủ tướng nêu rõ: Tổ công tác tại các bộ, cơ quan, địa phương phải hoạt động thực chất."
     (d,) = _run(extractor, text)
     assert d.responsible == ["*bộ-ngành", "*địa-phương"]
+
+
+def test_a_parent_body_in_parentheses_qualifies_and_a_town_can_coordinate(extractor):
+    text = ("Thủ tướng yêu cầu Cục Đường bộ Việt Nam chủ trì, phối hợp với Cục Cảnh sát giao thông (Bộ Công an) "
+            "xây dựng phương án phân luồng. Thủ tướng yêu cầu Bộ Xây dựng phối hợp với thị xã Kỳ Anh rà soát dự án.")
+    ds = _run(extractor, text)
+    assert ds[0].coordinate == ["Cục Cảnh sát giao thông"]
+    assert ds[1].coordinate == ["Ủy ban nhân dân thị xã Kỳ Anh"]
