@@ -15,6 +15,7 @@ import nlp.components.directives
 import nlp.components.figures
 import nlp.components.layout
 import nlp.components.references
+import nlp.components.topics
 import nlp.tokenizer  # noqa: F401  (registers the tokenizer and the factories above)
 
 # Trained weights shipped in the package (the model half of "rule plus model").

@@ -157,7 +157,7 @@ def _cells(text: str, s: int, e: int) -> list[Span]:
     return out
 
 
-_ROW_NUM_RE = re.compile(r"[ \t]*(\d{1,3})[.)]?(?=[ \t]|$)")
+_ROW_NUM_RE = re.compile(r"[ \t]*(\d{1,3})[.)]?(?=[ \t\n]|$)")
 _GROUP_RE = re.compile(r"[ \t]*[IVXLC]{1,5}[.)][ \t]")
 
 
@@ -199,7 +199,8 @@ def _pdf_table(text, mtext, lines, header_end, mentions, voc) -> tuple[Table, in
 
 
 def _pdf_row(text, mtext, lines: list[Span], mentions, voc) -> TableRow | None:
-    s0 = lines[0][0] + _ROW_NUM_RE.match(text, lines[0][0]).end() - lines[0][0]
+    num = _ROW_NUM_RE.match(text, lines[0][0])
+    s0 = num.end() if num else lines[0][0]
     row_end = lines[-1][1]
     in_row = [m for m in mentions if s0 <= m.start and m.end <= row_end]
     # the task cell ends at the first line that opens with a body
