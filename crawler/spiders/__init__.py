@@ -1,0 +1,1 @@
+"""One spider per source family: ``baochinhphu`` (news portal), ``vanban`` (legal documents), ``article`` (generic)."""
