@@ -55,6 +55,14 @@ class _Level:
 
 
 @dataclass(slots=True)
+class _Subject:
+    run: list[BodyMention]
+    end: int  # end of the subject (the clause start when there is none)
+    start: int  # where the subject was looked for, after "Giao …" or an adverbial phrase
+    span_start: int  # where the directive's span starts
+
+
+@dataclass(slots=True)
 class _Frame:
     end: int  # where the directive text may start
     issuer: str | None
@@ -543,39 +551,8 @@ class DirectiveFinder:
                 s += 1
             if s >= e:
                 continue
-            # subject: a run of bodies at the start, possibly after "Giao", "Đề nghị"
-            span_start = s
-            sm = self.lex.subject_skip.match(self.m, s, e)
-            subj_from = sm.end() if sm else s
-            run, run_end = self._run(subj_from, e)
-            if not run:
-                # an adverbial opener before the subject: "Về đầu tư công, Sở … chủ trì", "Cạnh đó, VPCP cần …"
-                pos = subj_from
-                for k in range(4):  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan …"
-                    am = self.lex.adverbial.match(self.m, pos, e) or (
-                        _COMMA_PART_RE.match(self.m, pos, e) if k else None)
-                    if not am:
-                        break
-                    pos = am.end()
-                    arun, arun_end = self._run(pos, e)
-                    if arun:
-                        run, run_end, subj_from = arun, arun_end, pos
-                        sm = sm or am
-                        break
-            if not run:
-                gm = self.lex.generic_unit.match(self.m, subj_from, e)
-                if gm:  # "Tổ công tác tại các bộ, cơ quan, địa phương phải …" → the collectives
-                    grun, grun_end = self._run(gm.end(), e)
-                    if grun and all(x.is_collective for x in grun):
-                        run, run_end = grun, grun_end
-            if not run and self.places:
-                prun, prun_end = self._run(subj_from, e, places=True)
-                if prun and (self._starts(self.lex.imperative_start, prun_end, e) or self._has_modal(prun_end, prun_end + 12)):
-                    run, run_end = prun, prun_end
-            if sm and run:
-                span_start = subj_from
-                while span_start < e and self.m[span_start] in " \n,":
-                    span_start += 1
+            subj = self._subject(s, e)
+            run, run_end, subj_from, span_start = subj.run, subj.end, subj.start, subj.span_start
             own = self._names(run)
             subject_end = run_end if run else s
             seg_has_verb = (bool(self._starts(self.lex.imperative_start, subject_end, e)) or self._has_modal(subject_end, e)
@@ -600,7 +577,7 @@ class DirectiveFinder:
                 continue
             directive_frame = frame is not None and frame.directive and ci == 0
             starts_imperative = bool(self._starts(self.lex.imperative_start, subject_end, e))
-            assigned = bool(sm and run and re.match(r"\s*(?:giao|yêu cầu|đề nghị)(?!\w)", self.m[s:subj_from]))
+            assigned = bool(run and re.match(r"\s*(?:giao|yêu cầu|đề nghị)(?!\w)", self.m[s:subj_from]))
             positive = (
                 directive_frame
                 or assigned  # "Giao Bộ X …", "Đề nghị các bộ …": an order without a named issuer
@@ -609,8 +586,6 @@ class DirectiveFinder:
                 or (item and ci == 0)
                 or (in_scope and (starts_imperative or bool(own)))
                 or (ci > 0 and prev is not None and seg_has_verb)
-                or (self.official and starts_imperative and ci == 0 and not run and len(sent.clauses) >= 1
-                    and in_scope)
                 or ((self.official or self.seen_frame) and bool(own) and starts_imperative)
                 or (ci > 0 and sent_resp is not None and seg_has_verb)
             )
@@ -664,6 +639,46 @@ class DirectiveFinder:
             if first_resp is None:
                 first_resp = resp
         return first_resp
+
+    def _subject(self, s: int, e: int) -> _Subject:
+        """The clause's subject: a run of bodies at its start.
+
+        It may follow "Giao"/"Đề nghị" (then the span starts at the bodies), an
+        adverbial phrase ("Về đầu tư công, Sở … chủ trì"), or be a generic unit
+        ("Tổ công tác tại các bộ …" → the collectives) or a place acting
+        ("Thái Bình cần …" → its people's committee).
+        """
+        sm = self.lex.subject_skip.match(self.m, s, e)
+        start = sm.end() if sm else s
+        run, end = self._run(start, e)
+        if not run:
+            pos = start
+            for k in range(4):  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan …"
+                am = self.lex.adverbial.match(self.m, pos, e) or (_COMMA_PART_RE.match(self.m, pos, e) if k else None)
+                if not am:
+                    break
+                pos = am.end()
+                arun, aend = self._run(pos, e)
+                if arun:
+                    run, end, start = arun, aend, pos
+                    sm = sm or am
+                    break
+        if not run:
+            gm = self.lex.generic_unit.match(self.m, start, e)
+            if gm:
+                grun, gend = self._run(gm.end(), e)
+                if grun and all(x.is_collective for x in grun):
+                    run, end = grun, gend
+        if not run and self.places:
+            prun, pend = self._run(start, e, places=True)
+            if prun and (self._starts(self.lex.imperative_start, pend, e) or self._has_modal(pend, pend + 12)):
+                run, end = prun, pend
+        span_start = s
+        if sm and run:
+            span_start = start
+            while span_start < e and self.m[span_start] in " \n,":
+                span_start += 1
+        return _Subject(run, end if run else s, start, span_start)
 
     def _verb_clauses(self, sent: Sentence) -> list[Clause]:
         """Semicolon clauses, a clause without a verb of its own joined to the next ("A, B; C làm …")."""
