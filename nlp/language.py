@@ -44,7 +44,7 @@ def build(segment: str | None = None, *, model: bool = True, model_path: Path | 
     nlp = spacy.blank("vi", config=config)
     path = model_path or MODEL_DIR
     if model and model_available(path):
-        import nlp.components.directive_model  # noqa: F401  (registers the factory)
+        from nlp.components import directive_model  # noqa: F401  (registers the factory)
 
         nlp.get_pipe("chidao_directives").keep_candidates = True
         nlp.add_pipe("chidao_directive_model", after="chidao_directives", config={"path": str(path)})

@@ -72,12 +72,12 @@ def main(
     """Turn Vietnamese government press and official documents into a database of directives."""
 
 
-@lru_cache(maxsize=1)
-def get_extractor() -> Extractor:
+@lru_cache(maxsize=2)
+def get_extractor(no_model: bool = False) -> Extractor:
     """The one Extractor of this process: it loads the models, so it is built once and only when needed."""
     from nlp.extract import Extractor
 
-    return Extractor()
+    return Extractor(model=not no_model)
 
 
 def parse_date(value: str) -> date:
@@ -295,6 +295,9 @@ def extract(
         typer.Option("--batch", metavar="LIST.jsonl",
                      help='One {"path": "…", "date": "YYYY-MM-DD" | null} per line ("-" reads stdin).'),
     ] = None,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Rules only: leave the trained directive model out."),
+    ] = False,
 ) -> None:
     """Print one JSON object per document, one per line, in input order (EXTRACTION.md section 7)."""
     if bool(files) == (batch is not None):
@@ -320,7 +323,7 @@ def extract(
         jobs = (Job(path, day) for path in files or [])
     try:
         try:
-            extractor = get_extractor()
+            extractor = get_extractor(True) if no_model else get_extractor()
         except Exception as exc:
             printer.fail(f"cannot load the extractor ({type(exc).__name__}: {exc})")
             raise typer.Exit(1) from None

@@ -53,15 +53,11 @@ def extractor_version() -> str:
     return f"{version}+{digest.hexdigest()[:10]}"
 
 
-def build_extractor() -> Extractor:
-    """An Extractor whose pipeline also assigns topics."""
-    import nlp.components.topics  # noqa: F401  (registers chidao_topics)
+def build_extractor(*, model: bool = True) -> Extractor:
+    """The extractor ``process`` uses (topics are part of the pipeline); ``model=False`` for rules only."""
     from nlp.extract import Extractor
 
-    extractor = Extractor()
-    if "chidao_topics" not in extractor.nlp.pipe_names:  # until nlp/config.cfg lists it
-        extractor.nlp.add_pipe("chidao_topics", last=True)
-    return extractor
+    return Extractor(model=model)
 
 
 def sync_gazetteer(session: Session) -> bool:

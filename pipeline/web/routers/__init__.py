@@ -1,0 +1,1 @@
+"""One router per concern: pages (dashboard, review, search, documents, accounts, webhooks), feeds, the API."""
