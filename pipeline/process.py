@@ -50,6 +50,12 @@ def extractor_version() -> str:
         if item.name.endswith((".yml", ".json", ".cfg")):
             digest.update(item.name.encode())
             digest.update(item.read_bytes())
+    model_dir = root.joinpath("models", "directive_model")  # a retrained model is a new extractor too
+    for name in ("calibration.json", "textcat/model"):
+        item = model_dir.joinpath(name)
+        if item.is_file():
+            digest.update(name.encode())
+            digest.update(item.read_bytes())
     return f"{version}+{digest.hexdigest()[:10]}"
 
 
