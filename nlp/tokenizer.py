@@ -2,33 +2,33 @@
 
 ``spacy.blank("vi")`` splits syllables (or needs pyvi); chidao's tokens are
 Vietnamese words ("Tài chính", "chủ trì") with exact character offsets.
-underthesea's syllable splitter and CRF word segmenter are used directly,
-without its character normalisation, so every token is a substring of the
-input.
+underthesea's syllable splitter and CRF word segmenter are used without its
+character normalisation, so every token is a substring of the input. Only
+paragraphs a cheap pre-filter marks as candidates (they contain a directive
+trigger word, the only place the rules ask for word boundaries) are
+segmented; the others get syllable tokens.
 
-Word segmentation would cost more than all the rules together, and the rules
-only need word boundaries where a directive word list matches: a trigger
-must be whole words ("trình" is no verb inside "chương trình"). So in the
-default mode (``candidates``) only paragraphs a cheap pre-filter marks as
-candidates (they contain a trigger word) are looked at, and there only the
-syllables at the edges of each trigger word and right before it are tagged;
-every other syllable is its own token. Those few tags come from the same CRF
-(``WordModel`` reads underthesea's model files and scores one syllable at a
-time), and they are exactly the tags the full CRF would give: a syllable
-whose tag no neighbour can change is settled on its own, and a run of
-undecided syllables is decoded with Viterbi between two settled ones, which
-is what the full decoding does there too. ``segment="all"`` runs
-underthesea's CRF over every paragraph.
+The segmenter is underthesea's own model (``ws_crf_vlsp2013``), but decoded
+here (``WordModel``): underthesea's Rust featuriser hands 43 feature strings
+per syllable back to Python and its tagger parses them again, which costs
+more than all of chidao's rules together. ``WordModel`` reads the same
+model files, computes the same features for a whole document at once with
+numpy, and finds the same best tag sequence: a syllable whose own score
+outweighs anything its neighbours could add keeps its tag, and the short
+runs between such syllables are decoded with Viterbi. The tags are the
+ones underthesea's ``word_tokenize`` gives; ``tests/nlp/test_tokenizer.py``
+checks that against underthesea.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-from collections import defaultdict
 from functools import lru_cache
+from itertools import repeat
 from os.path import dirname, join
 
+import numpy as np
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
@@ -37,33 +37,20 @@ from nlp.data import load_yaml
 from nlp.lexicon import phrase_alternation
 from nlp.text import match_form
 
-# The word lists whose matches nlp.directives checks for word alignment
-# (DirectiveFinder._aligned), and the words imperative_start allows before them.
-ALIGNED_LISTS = ("modals", "directive_frame_verbs", "reporting_frame_verbs", "imperatives")
-ALIGNED_PREFIXES = ("không", "tuyệt đối")
 # The lists whose words make a paragraph a candidate for segmentation.
 CANDIDATE_LISTS = ("modals", "directive_frame_verbs", "imperatives")
 
 _CHUNK_RE = re.compile(r"\S+")
 _BLOCK_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _TEMPLATE_RE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
-_INT_RE = re.compile(r"[+-]?[0-9]+")
-_FUNCS = ("", "lower", "isdigit", "istitle", "is_in_dict")  # feature functions, in WordModel._values order
+_FUNCS = ("", "lower", "isdigit", "istitle", "is_in_dict")  # feature functions of the templates
+_RAW, _LOWER, _DIGIT, _TITLE, _DICT = range(len(_FUNCS))
 
 
 def _model_dir() -> str:
     import underthesea.pipeline.word_tokenize as wt
 
     return join(dirname(wt.__file__), "models", "ws_crf_vlsp2013_20230727")
-
-
-@lru_cache(maxsize=1)
-def _crf():
-    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
-
-    model = FastCRFSequenceTagger()
-    model.load(_model_dir())
-    return model
 
 
 @lru_cache(maxsize=1)
@@ -80,20 +67,8 @@ def _candidate_re() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + phrase_alternation(words) + r"(?!\w)")
 
 
-@lru_cache(maxsize=1)
-def _aligned_phrases() -> dict[str, list[tuple[str, ...]]]:
-    """The phrases whose edges need word boundaries, by first word (longest first)."""
-    data = load_yaml("directives.yml")
-    phrases = {tuple(match_form(p).split()) for name in ALIGNED_LISTS for p in data[name]}
-    phrases.update(tuple(p.split()) for p in ALIGNED_PREFIXES)
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for p in sorted(phrases, key=len, reverse=True):
-        out.setdefault(p[0], []).append(p)
-    return out
-
-
 def syllables(text: str) -> list[str]:
-    return [m.group() for m in _syllable_re().finditer(text)]
+    return [text[s:e] for s, e in _syllable_spans(text)]
 
 
 def _syllable_spans(text: str) -> list[tuple[int, int]]:
@@ -111,6 +86,10 @@ def _syllable_spans(text: str) -> list[tuple[int, int]]:
         if word.isalpha() and not word.startswith("Th") and "ʺ" not in word:
             out.append((s, e))
             continue
+        if word[-1] in ",;" and word[:-1].isalpha() and not word.startswith("Th") and "ʺ" not in word:
+            out.append((s, e - 1))  # "hợp," is a word and a comma: no pattern reads letters and a comma together
+            out.append((e - 1, e))
+            continue
         while s < e:
             m = pattern.match(text, s)
             if m is None or m.end() <= s:  # cannot happen: every non-space character starts a token
@@ -123,19 +102,19 @@ def _syllable_spans(text: str) -> list[tuple[int, int]]:
 
 
 def segment_words(text: str) -> list[tuple[int, int]]:
-    """Word spans of ``text`` from underthesea's CRF segmenter (multi-syllable words joined)."""
+    """Word spans of ``text`` (one paragraph), as underthesea's ``word_tokenize`` would cut it."""
     spans = _syllable_spans(text)
     if not spans:
         return []
-    tags = _crf().predict([[text[s:e]] for s, e in spans])
-    return _join(text, spans, {i: tag == "I-W" for i, tag in enumerate(tags)})
+    (inside,) = word_model().inside([[text[s:e] for s, e in spans]])
+    return _join(text, spans, inside)
 
 
-def _join(text: str, spans: list[tuple[int, int]], inside: dict[int, bool]) -> list[tuple[int, int]]:
+def _join(text: str, spans: list[tuple[int, int]], inside: list[bool]) -> list[tuple[int, int]]:
     """Join each syllable tagged inside a word to the word before it (never across a line break)."""
     out: list[tuple[int, int]] = []
-    for i, (s, e) in enumerate(spans):
-        if inside.get(i) and out and "\n" not in text[out[-1][1]:s]:
+    for (s, e), joined in zip(spans, inside, strict=True):
+        if joined and out and "\n" not in text[out[-1][1]:s]:
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
@@ -143,13 +122,11 @@ def _join(text: str, spans: list[tuple[int, int]], inside: dict[int, bool]) -> l
 
 
 class WordModel:
-    """underthesea's word-segmentation CRF, scored in Python one syllable at a time.
+    """underthesea's word-segmentation CRF, decoded with numpy for many paragraphs at once.
 
-    Reads the model files underthesea ships (CRFsuite weights, the feature
-    templates and the dictionary) and reproduces its featuriser, so a
-    syllable's tag can be had without featurising the whole paragraph.
-    Only the difference of the two labels' scores is kept (I-W minus B-W):
-    it decides the same Viterbi path.
+    Only the difference of the two labels' state scores (I-W minus B-W) is
+    kept per syllable: adding the same amount to both labels of a position
+    changes no Viterbi decision.
     """
 
     def __init__(self, directory: str | None = None) -> None:
@@ -158,166 +135,205 @@ class WordModel:
         directory = directory or _model_dir()
         self.dictionary: set[str] = joblib.load(join(directory, "dictionary.bin"))
         labels, weights, trans = _read_crfsuite(join(directory, "models.bin"))
-        # weights by template, then by value: {"T[-1,0].lower": {"tài chính": -2.1, …}, …}
-        self.tables: dict[str, dict[str, float]] = {}
+        tables: dict[str, dict[str, float]] = {}  # {"T[-1,0].lower": {"tài chính": -2.1, …}, …}
         for attr, w in weights.items():
             syntax, _, value = attr.partition("=")
-            self.tables.setdefault(syntax, {})[value] = w
-        self.templates = [self._template(t) for t in joblib.load(join(directory, "features.bin"))]
-        # one-syllable templates by offset, n-gram templates by (offset, length)
-        self.unigram: dict[int, list[tuple[dict[str, float], int]]] = {}
-        ngram: dict[tuple[int, int], list[tuple[dict[str, float], int]]] = {}
-        for table, o1, o2, func in self.templates:
-            if o2 is None:
-                self.unigram.setdefault(o1, []).append((table, func))
+            tables.setdefault(syntax, {})[value] = w
+        # (table, offset, length, function) per template
+        self.templates: list[tuple[dict[str, float], int, int, int]] = []
+        for syntax in joblib.load(join(directory, "features.bin")):
+            m = _TEMPLATE_RE.fullmatch(syntax)
+            if m is None or (m.group(3) or "") not in _FUNCS:
+                raise ValueError(f"{directory}: unsupported CRF feature template {syntax!r}")
+            o1 = int(m.group(1))
+            length = int(m.group(2)) - o1 + 1 if m.group(2) else 1
+            self.templates.append((tables.get(syntax, {}), o1, length, _FUNCS.index(m.group(3) or "")))
+        self.unigram_offsets = sorted({o1 for _, o1, length, _ in self.templates if length == 1})
+        self.lengths = sorted({length for _, _, length, _ in self.templates if length > 1})
+        # n-gram templates of one length, by offset: their weights for a string in one matrix row per
+        # (length, function), one column per offset; flags (title, in dictionary, digit) by offset
+        self.offsets = {n: sorted({o1 for _, o1, length, _ in self.templates if length == n}) for n in self.lengths}
+        self.lexicons: dict[tuple[int, int], tuple[dict[str, int], np.ndarray]] = {}
+        self.flags: dict[tuple[int, int], list[tuple[int, float, float]]] = {}  # (o1, n) -> [(func, True, False)]
+        self.edges: dict[tuple[int, int], tuple[float, float]] = {}  # (o1, n) -> (BOS, EOS) weights
+        for table, o1, length, func in self.templates:
+            bos, eos = self.edges.get((o1, length), (0.0, 0.0))
+            self.edges[o1, length] = (bos + table.get("BOS", 0.0), eos + table.get("EOS", 0.0))
+            if length == 1:
+                continue
+            if func in (_RAW, _LOWER):
+                ids, _ = self.lexicons.setdefault((length, func), ({}, np.zeros(0)))
+                for value in table:
+                    ids.setdefault(value, len(ids) + 1)  # row 0: a string no template knows
             else:
-                ngram.setdefault((o1, o2 - o1 + 1), []).append((table, func))
-        self.ngram = [(o1, length, tpls) for (o1, length), tpls in ngram.items()]
-        self.ngram_digit = any(f == _FUNCS.index("isdigit") for _, _, tpls in self.ngram for _, f in tpls)
+                self.flags.setdefault((o1, length), []).append(
+                    (func, table.get("True", 0.0), table.get("False", 0.0)))
+        for (length, func), (ids, _) in list(self.lexicons.items()):
+            matrix = np.zeros((len(ids) + 1, len(self.offsets[length])))
+            for table, o1, n, f in self.templates:
+                if n == length and f == func:
+                    col = self.offsets[length].index(o1)
+                    for value, w in table.items():
+                        matrix[ids[value], col] += w
+            self.lexicons[length, func] = (ids, matrix)
+        # one-syllable features by syllable (a small vocabulary, kept): row of sums by offset, title flag
+        self._vocab: dict[str, int] = {}
+        self._vocab_weights = np.zeros((1024, len(self.unigram_offsets)))
+        self._vocab_titles = np.zeros(1024, bool)
         b, i = labels.index("B-W"), labels.index("I-W")
-        self.trans = ((trans[b][b], trans[b][i]), (trans[i][b], trans[i][i]))  # [from B|I][to B|I]
-        t = self.trans
-        # how much the neighbours' transitions can favour the other tag, at most
+        t = ((trans[b][b], trans[b][i]), (trans[i][b], trans[i][i]))  # [from B|I][to B|I]
+        self.trans = t
+        # how much a neighbour's transition can favour the other tag, at most
         self.left_b = min(t[0][0] - t[0][1], t[1][0] - t[1][1])
         self.right_b = min(t[0][0] - t[1][0], t[0][1] - t[1][1])
         self.left_i = min(t[0][1] - t[0][0], t[1][1] - t[1][0])
         self.right_i = min(t[1][0] - t[0][0], t[1][1] - t[0][1])
-        # the one-syllable part of a score, by offset and syllable (a small vocabulary, kept)
-        self._unigrams: dict[int, dict[str, float]] = {o1: {} for o1 in self.unigram}
-        # a template reaching before the paragraph reads BOS, after it EOS: {(offset, length, before): weight}
-        groups = [(o1, 1, tpls) for o1, tpls in self.unigram.items()] + self.ngram
-        self._edge = {(o1, length, before): sum(table.get("BOS" if before else "EOS", 0.0) for table, _ in tpls)
-                      for o1, length, tpls in groups for before in (True, False)}
 
-    def _template(self, syntax: str) -> tuple[dict[str, float], int, int | None, int]:
-        m = _TEMPLATE_RE.fullmatch(syntax)
-        if m is None or (m.group(3) or "") not in _FUNCS:
-            raise ValueError(f"unsupported CRF feature template {syntax!r}")
-        o2 = int(m.group(2)) if m.group(2) else None
-        return self.tables.get(syntax, {}), int(m.group(1)), o2, _FUNCS.index(m.group(3) or "")
+    # --- features -----------------------------------------------------------------------------------------------
+    def _value(self, text: str, func: int) -> str:
+        """A feature's value, as underthesea_core's CRFFeaturizer writes it."""
+        if func == _LOWER:
+            return text.lower()
+        if func == _DIGIT:  # Rust's str::parse::<i32>
+            ok = re.fullmatch(r"[+-]?[0-9]+", text) is not None and -2**31 <= int(text) < 2**31
+            return "True" if ok else "False"
+        if func == _TITLE:
+            return "True" if all(p[:1] == p[:1].upper() for p in text.split(" ")) else "False"
+        if func == _DICT:
+            return "True" if text.lower() in self.dictionary else "False"
+        return text
 
-    def _values(self, text: str) -> tuple[str, str, str, str, str]:
-        """An n-gram's feature values, as underthesea_core's CRFFeaturizer writes them (by _FUNCS)."""
-        low = text.lower()
-        digit = "True" if _INT_RE.fullmatch(text) and -2**31 <= int(text) < 2**31 else "False"
-        title = "True" if all(p[:1] == p[:1].upper() for p in text.split(" ")) else "False"
-        return text, low, digit, title, "True" if low in self.dictionary else "False"
+    def _unigram_row(self, word: str) -> tuple[float, ...]:
+        """The one-syllable templates' weights for ``word``, summed by offset."""
+        sums = dict.fromkeys(self.unigram_offsets, 0.0)
+        for table, o1, length, func in self.templates:
+            if length == 1:
+                sums[o1] += table.get(self._value(word, func), 0.0)
+        return tuple(sums[o] for o in self.unigram_offsets)
 
-    def score(self, sent: _Syllables, i: int) -> float:
-        """Score of I-W minus B-W for syllable ``i`` of ``sent``, from its state features."""
-        words = sent.words
+    def _learn(self, words: set[str]) -> None:
+        """Add syllables to the vocabulary of one-syllable features."""
+        need = len(self._vocab) + len(words)
+        if need > len(self._vocab_titles):
+            size = max(need, 2 * len(self._vocab_titles))
+            self._vocab_weights = np.resize(self._vocab_weights, (size, len(self.unigram_offsets)))
+            self._vocab_titles = np.resize(self._vocab_titles, size)
+        for w in words:
+            i = self._vocab[w] = len(self._vocab)
+            self._vocab_weights[i] = self._unigram_row(w)
+            self._vocab_titles[i] = w[:1] == w[:1].upper()
+
+    def scores(self, words: list[str], first: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """State score (I-W minus B-W) of every syllable of several paragraphs laid end to end.
+
+        ``first[i]`` and ``end[i]`` bound the paragraph of syllable ``i``: a
+        feature reaching before it reads BOS, after it EOS.
+        """
         n = len(words)
-        total = 0.0
-        for o1, tpls in self.unigram.items():
-            j = i + o1
-            if j < 0 or j >= n:
-                total += self._edge[o1, 1, j < 0]
-                continue
-            word = words[j]
-            cache = self._unigrams[o1]
-            w = cache.get(word)
-            if w is None:
-                vals = self._values(word)
-                w = sum(table.get(vals[f], 0.0) for table, f in tpls)
-                if len(cache) < 100_000:
-                    cache[word] = w
-            total += w
-        memos = sent.memos
-        for o1, length, tpls in self.ngram:
-            j = i + o1
-            if j < 0 or j + length > n:
-                total += self._edge[o1, length, j < 0]
-                continue
-            memo = memos[length]
-            vals = memo.get(j)
-            if vals is None:
-                vals = memo[j] = sent.ngram(j, length, self)
-            for table, f in tpls:
-                total += table.get(vals[f], 0.0)
+        if len(self._vocab) > 200_000:  # a runaway vocabulary (garbage input): start again
+            self._vocab.clear()
+        new = set(words).difference(self._vocab)
+        if new:
+            self._learn(new)
+        ids = np.fromiter(map(self._vocab.__getitem__, words), np.intp, n)
+        by_group: dict[tuple[int, int], np.ndarray] = {}
+        unigrams = self._vocab_weights[ids]
+        for c, o1 in enumerate(self.unigram_offsets):
+            by_group[o1, 1] = unigrams[:, c]
+        titles = self._vocab_titles[ids]
+        lows = list(map(str.lower, words))
+        for length in self.lengths:
+            k = max(n - length + 1, 0)
+            grams = {_RAW: _ngrams(words, length), _LOWER: _ngrams(lows, length)}
+            title = np.ones(k, bool)
+            for s in range(length):
+                title &= titles[s:s + k]
+            flags = {_TITLE: title, _DICT: np.fromiter(map(self.dictionary.__contains__, grams[_LOWER]), bool, k),
+                     _DIGIT: np.zeros(k, bool)}  # an n-gram holds a space: never an integer
+            weights = np.zeros((k, len(self.offsets[length])))
+            for func in (_RAW, _LOWER):
+                if (length, func) in self.lexicons:
+                    lex, matrix = self.lexicons[length, func]
+                    weights += matrix[np.fromiter(map(lex.get, grams[func], repeat(0)), np.intp, k)]
+            for c, o1 in enumerate(self.offsets[length]):
+                w = weights[:, c]
+                for func, yes, no in self.flags.get((o1, length), ()):
+                    w = w + np.where(flags[func], yes, no)
+                by_group[o1, length] = w
+        idx = np.arange(n)
+        total = np.zeros(n)
+        for (o1, length), w in by_group.items():
+            # the n-gram starting o1 away, or BOS / EOS where that reaches past the paragraph
+            bos, eos = self.edges[o1, length]
+            j = idx + o1
+            got = w[np.clip(j, 0, len(w) - 1)] if len(w) else np.zeros(n)
+            total += np.where(j < first, bos, np.where(j + length > end, eos, got))
         return total
 
-    def settled(self, d: float, i: int, n: int) -> bool | None:
-        """The tag of syllable ``i`` (True = I-W) when no tags of its neighbours can change it, else None."""
-        if -d + (self.left_b if i > 0 else 0.0) + (self.right_b if i < n - 1 else 0.0) > 1e-9:
-            return False
-        if d + (self.left_i if i > 0 else 0.0) + (self.right_i if i < n - 1 else 0.0) > 1e-9:
-            return True
-        return None
+    # --- decoding -----------------------------------------------------------------------------------------------
+    def inside(self, paragraphs: list[list[str]]) -> list[list[bool]]:
+        """For each paragraph's syllables, whether each is inside a word (I-W), as underthesea tags them."""
+        sizes = [len(p) for p in paragraphs]
+        words = [w for p in paragraphs for w in p]
+        if not words:
+            return [[] for _ in paragraphs]
+        bounds = np.cumsum([0, *sizes])
+        first = np.repeat(bounds[:-1], sizes)
+        end = np.repeat(bounds[1:], sizes)
+        d = self.scores(words, first, end)
+        idx = np.arange(len(words))
+        has_left, has_right = idx > first, idx < end - 1
+        settled_b = -d + np.where(has_left, self.left_b, 0.0) + np.where(has_right, self.right_b, 0.0) > 1e-9
+        settled_i = d + np.where(has_left, self.left_i, 0.0) + np.where(has_right, self.right_i, 0.0) > 1e-9
+        tags = settled_i.tolist()
+        open_ = np.flatnonzero(~(settled_b | settled_i))
+        if len(open_):
+            dl = d.tolist()
+            firsts, ends = first.tolist(), end.tolist()
+            run_start = 0
+            for k in range(1, len(open_) + 1):
+                if k < len(open_) and open_[k] == open_[k - 1] + 1 and firsts[open_[k]] == firsts[open_[k - 1]]:
+                    continue
+                p, q = int(open_[run_start]), int(open_[k - 1])
+                self._viterbi(dl, tags, p, q, firsts[p], ends[p])
+                run_start = k
+        return [tags[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
 
-    def tags(self, words: list[str], wanted: list[int]) -> dict[int, bool]:
-        """The full CRF's tags (True = I-W) at ``wanted`` positions of ``words``, and at any run decoded on the way."""
-        n = len(words)
-        scores: dict[int, float] = {}
-        out: dict[int, bool] = {}
-        sent = _Syllables(words)
+    def _viterbi(self, d: list[float], tags: list[bool], p: int, q: int, first: int, end: int) -> None:
+        """Decode the open run ``p..q`` between its settled neighbours (or its paragraph's ends) into ``tags``.
 
-        def settle(j: int) -> bool | None:
-            if j not in scores:
-                scores[j] = self.score(sent, j)
-            return self.settled(scores[j], j, n)
-
-        for i in sorted(set(wanted)):
-            if i in out or not 0 <= i < n:
-                continue
-            tag = settle(i)
-            if tag is not None:
-                out[i] = tag
-                continue
-            lo = i - 1
-            while lo >= 0 and settle(lo) is None:
-                lo -= 1
-            hi = i + 1
-            while hi < n and settle(hi) is None:
-                hi += 1
-            out.update(self._viterbi(words, scores, lo, hi, n))
-        return out
-
-    def _viterbi(self, words: list[str], scores: dict[int, float], lo: int, hi: int, n: int) -> dict[int, bool]:
-        """Best tags strictly between two settled syllables ``lo`` and ``hi`` (or the paragraph's ends)."""
+        A settled syllable keeps its tag whatever its neighbours are, so the
+        best path through the run is the full decoding's best path there.
+        """
         t = self.trans
-        first = max(lo, 0)
-        if lo >= 0:
-            fixed = self.settled(scores[lo], lo, n)
-            best = [0.0, float("-inf")] if not fixed else [float("-inf"), 0.0]
+        lo, hi = p - 1, q + 1
+        if lo >= first:
+            best = [float("-inf"), 0.0] if tags[lo] else [0.0, float("-inf")]
+            start = lo
         else:
-            best = [0.0, scores[0]]
+            best = [0.0, d[p]]
+            start = p
+        last = hi if hi < end else q
         back: list[tuple[int, int]] = []
-        last = min(hi, n - 1)
-        for j in range(first + 1, last + 1):
-            d = scores[j]
+        for j in range(start + 1, last + 1):
             # ties go to the first label, B-W, as in underthesea_core's Viterbi
             from_b = 0 if best[0] + t[0][0] >= best[1] + t[1][0] else 1
             from_i = 0 if best[0] + t[0][1] >= best[1] + t[1][1] else 1
-            best = [best[from_b] + t[from_b][0], best[from_i] + t[from_i][1] + d]
+            best = [best[from_b] + t[from_b][0], best[from_i] + t[from_i][1] + d[j]]
             back.append((from_b, from_i))
-        if hi < n:
-            y = 1 if self.settled(scores[hi], hi, n) else 0
-        else:
-            y = 0 if best[0] >= best[1] else 1
-        tags = {last: bool(y)}
-        for j in range(last, first, -1):
-            y = back[j - first - 1][y]
-            tags[j - 1] = bool(y)
-        return tags
+        # the settled tag after the run, or the better end of the paragraph
+        y = int(tags[hi]) if hi < end else int(best[1] > best[0])
+        for j in range(last, start, -1):
+            if p <= j <= q:
+                tags[j] = bool(y)
+            y = back[j - start - 1][y]
+        if p <= start <= q:
+            tags[start] = bool(y)
 
 
-class _Syllables:
-    """One paragraph's syllables with what the features of their n-grams need, computed once."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
-        self.lows = [w.lower() for w in words]
-        self.titles = [w[:1] == w[:1].upper() for w in words]
-        self.memos: defaultdict[int, dict[int, tuple[str, ...]]] = defaultdict(dict)
-
-    def ngram(self, j: int, length: int, model: WordModel) -> tuple[str, ...]:
-        """Feature values of the n-gram at ``j`` (as ``WordModel._values``, without the lower-casing per call)."""
-        if model.ngram_digit:
-            return model._values(" ".join(self.words[j:j + length]))
-        low = " ".join(self.lows[j:j + length])
-        return (" ".join(self.words[j:j + length]), low, "",
-                "True" if all(self.titles[j:j + length]) else "False",
-                "True" if low in model.dictionary else "False")
+def _ngrams(words: list[str], length: int) -> list[str]:
+    """Every run of ``length`` consecutive words, space-joined."""
+    return list(map(" ".join, zip(*(words[s:] for s in range(length)), strict=False)))
 
 
 def _read_crfsuite(path: str) -> tuple[list[str], dict[str, float], list[list[float]]]:
@@ -355,29 +371,8 @@ def _read_cqdb(data: bytes, offset: int) -> list[str]:
 
 @lru_cache(maxsize=1)
 def word_model() -> WordModel:
+    """The segmenter, loaded once per process."""
     return WordModel()
-
-
-def _wanted(mtext: str, spans: list[tuple[int, int]]) -> list[int]:
-    """Syllables whose tag decides whether a trigger phrase is whole words.
-
-    The first syllable of each phrase (is it joined to the word before?), the
-    one after it (is it joined to the phrase?), the phrase's own syllables and
-    the syllable before it (so the words around a trigger come out whole).
-    """
-    phrases = _aligned_phrases()
-    forms = [mtext[s:e] for s, e in spans]
-    out: list[int] = []
-    n = len(spans)
-    for a, form in enumerate(forms):
-        for p in phrases.get(form, ()):
-            b = a + len(p) - 1
-            if b >= n or tuple(forms[a:b + 1]) != p:
-                continue
-            if any(not mtext[spans[k][1]:spans[k + 1][0]].isspace() for k in range(a, b)):
-                continue
-            out.extend(range(a - 1, b + 2))
-    return out
 
 
 class VietnameseTokenizer:
@@ -387,30 +382,23 @@ class VietnameseTokenizer:
         if segment not in ("all", "candidates", "none"):
             raise ValueError(f"segment must be 'all', 'candidates' or 'none', not {segment!r}")
         self.vocab = vocab
-        self.segment = segment
+        self.segment = segment  # "all" | "candidates" | "none"
 
     def __call__(self, text: str) -> Doc:
-        spans: list[tuple[int, int]] = []
-        if self.segment == "none":
-            spans = _syllable_spans(text)
-        elif self.segment == "all":
-            for block in _BLOCK_RE.finditer(text):
-                s = block.start()
-                spans.extend((a + s, b + s) for a, b in segment_words(block.group()))
-        else:
-            cand = _candidate_re()
-            mtext = match_form(text)
-            model = word_model()
-            for block in _BLOCK_RE.finditer(text):
-                s, e = block.span()
-                piece = _syllable_spans(block.group())
-                if cand.search(mtext, s, e):
-                    wanted = _wanted(mtext[s:e], piece)
-                    if wanted:
-                        words = [block.group()[a:b] for a, b in piece]
-                        piece = _join(block.group(), piece, model.tags(words, wanted))
-                spans.extend((a + s, b + s) for a, b in piece)
-        return _doc_from_spans(self.vocab, text, spans)
+        cand = _candidate_re() if self.segment == "candidates" else None
+        mtext = match_form(text) if cand is not None else text
+        blocks: list[list[tuple[int, int]]] = []  # syllable spans of each paragraph, in the text
+        todo: list[int] = []  # the paragraphs to segment
+        for block in _BLOCK_RE.finditer(text):
+            s, e = block.span()
+            blocks.append([(a + s, b + s) for a, b in _syllable_spans(block.group())])
+            if blocks[-1] and (self.segment == "all" or (cand is not None and cand.search(mtext, s, e))):
+                todo.append(len(blocks) - 1)
+        if todo:
+            tags = word_model().inside([[text[a:b] for a, b in blocks[i]] for i in todo])
+            for i, inside in zip(todo, tags, strict=True):
+                blocks[i] = _join(text, blocks[i], inside)
+        return _doc_from_spans(self.vocab, text, [span for spans in blocks for span in spans])
 
     # spaCy serialisation hooks: the tokenizer has no state of its own
     def to_bytes(self, **kwargs) -> bytes:
@@ -432,8 +420,11 @@ def _doc_from_spans(vocab: Vocab, text: str, spans: list[tuple[int, int]]) -> Do
     spaces: list[bool] = []
     pos = 0
     for s, e in spans:
-        gap = text[pos:s]
-        _gap(words, spaces, gap)
+        if s != pos:
+            if s == pos + 1 and text[pos] == " " and words and not spaces[-1]:
+                spaces[-1] = True  # the usual gap: one space after a word
+            else:
+                _gap(words, spaces, text[pos:s])
         words.append(text[s:e])
         spaces.append(False)
         pos = e
