@@ -555,8 +555,11 @@ class DirectiveFinder:
             run, run_end, subj_from, span_start = subj.run, subj.end, subj.start, subj.span_start
             own = self._names(run)
             subject_end = run_end if run else s
-            seg_has_verb = (bool(self._starts(self.lex.imperative_start, subject_end, e)) or self._has_modal(subject_end, e)
-                            or (ci > 0 and not run and _pos_verb(self.text[s:e])))
+            # only a later clause of a sentence that already gave a directive asks whether it has an action of
+            # its own; the POS tagger, the last resort, is slow, so it runs only then
+            seg_has_verb = ci > 0 and (prev is not None or sent_resp is not None) and (
+                bool(self._starts(self.lex.imperative_start, subject_end, e)) or self._has_modal(subject_end, e)
+                or (not run and _pos_verb(self.text[s:e])))
             if ci > 0 and prev is not None and (not seg_has_verb or _only_time(self.m[s:e])):
                 # a segment without its own action stays in its clause
                 prev.end = e

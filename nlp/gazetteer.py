@@ -751,15 +751,19 @@ class Gazetteer:
             out.append(BodyMention(start=c.start, end=c.end, text=text[c.start:c.end], name=name, kind=c.kind))
         return out
 
-    def find_places(self, text: str, *, on: date | None = None, province: str | None = None) -> list[BodyMention]:
+    def find_places(self, text: str, *, on: date | None = None, province: str | None = None,
+                    mentions: list[BodyMention] | None = None) -> list[BodyMention]:
         """Provinces and districts named as places ("tỉnh Thái Bình", "Hà Nội", "thị xã Kỳ Anh").
 
         Not bodies by themselves; a caller may take one as its people's committee when it
         acts (EXTRACTION.md 9.3). ``name`` is that committee, ``kind`` is "place".
-        Places inside a body's name are left out.
+        Places inside a body's name are left out; ``mentions`` are the text's bodies when the caller
+        has them already (``find`` with the same arguments), which saves finding them again.
         """
         mf = match_form(text)
-        taken = [(m.start, m.end) for m in self.find(text, on=on, province=province)]
+        if mentions is None:
+            mentions = self.find(text, on=on, province=province)
+        taken = [(m.start, m.end) for m in mentions]
         ubnd = self._head_named("Ủy ban nhân dân")
         out: list[BodyMention] = []
 

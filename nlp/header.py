@@ -103,7 +103,12 @@ def _lines(text: str, limit: int | None = None) -> list[_Line]:
     """Lines with their offsets (``limit`` lines at most)."""
     out: list[_Line] = []
     pos = 0
-    m_text = match_form(text)
+    end = -1
+    for _ in range(limit or 0):  # only the first ``limit`` lines are read: fold just those
+        end = text.find("\n", end + 1)
+        if end == -1:
+            break
+    m_text = match_form(text if end == -1 else text[:end])
     while pos <= len(text) and (limit is None or len(out) < limit):
         nl = text.find("\n", pos)
         end = len(text) if nl == -1 else nl

@@ -19,7 +19,9 @@ TONE_FOLD = {
 # Upper-case pairs too, so the fold works before lower-casing.
 TONE_FOLD.update({k.upper(): v.upper() for k, v in list(TONE_FOLD.items())})
 TONE_FOLD.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(TONE_FOLD.items()) if k.islower()})
-_FOLD_RE = re.compile(r"(?<![qQ])(" + "|".join(TONE_FOLD) + r")(?!\w)")
+# Any vowel pair of TONE_FOLD's shape (a character class is far faster than 45 alternatives); pairs that are not
+# in it, such as "uà", are left as they are.
+_FOLD_RE = re.compile(r"(?<![qQ])[oOuU][" + "".join(sorted({k[1] for k in TONE_FOLD})) + r"](?!\w)")
 
 _CHAR_MAP = {
     "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ", "\t": " ",
@@ -50,7 +52,7 @@ def nfc(text: str) -> str:
 
 def fold_tones(text: str) -> str:
     """Old tone placement to modern (hoà → hòa, uỷ → ủy); length-preserving."""
-    return _FOLD_RE.sub(lambda m: TONE_FOLD[m.group(1)], text)
+    return _FOLD_RE.sub(lambda m: TONE_FOLD.get(m.group(), m.group()), text)
 
 
 def _lower_same_length(text: str) -> str:
@@ -66,8 +68,8 @@ def match_form(text: str) -> str:
     Same length as ``text``: offsets found here are offsets in the original.
     """
     low = _lower_same_length(text)
-    if _SPECIAL_RE.search(low):
-        low = low.translate(_TRANS)
+    for c in set(_SPECIAL_RE.findall(low)):  # str.replace per character present: faster than str.translate
+        low = low.replace(c, _CHAR_MAP[c])
     return fold_tones(low)
 
 

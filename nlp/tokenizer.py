@@ -16,7 +16,7 @@ model files, computes the same features for a whole document at once with
 numpy, and finds the same best tag sequence: a syllable whose own score
 outweighs anything its neighbours could add keeps its tag, and the short
 runs between such syllables are decoded with Viterbi. The tags are the
-ones underthesea's ``word_tokenize`` gives; ``tests/nlp/test_tokenizer.py``
+ones underthesea's ``word_tokenize`` gives; ``tests/nlp/test_word_model.py``
 checks that against underthesea.
 """
 

@@ -25,7 +25,8 @@ class Bodies:
         mentions = self.gazetteer.find(masked, on=doc._.ref_date, province=province)
         doc._.province = province
         doc._.body_mentions = mentions
-        doc._.place_mentions = self.gazetteer.find_places(masked, on=doc._.ref_date, province=province)
+        doc._.place_mentions = self.gazetteer.find_places(masked, on=doc._.ref_date, province=province,
+                                                          mentions=mentions)
         doc.spans["bodies"] = [
             sp for m in mentions
             if (sp := doc.char_span(m.start, m.end, label=m.name, alignment_mode="expand")) is not None

@@ -140,18 +140,27 @@ class _Where:
     prev_frame: bool = False  # the paragraph before names a directive verb ("… yêu cầu …", "… chỉ đạo …")
 
 
+def _text(doc: Doc) -> str:
+    """``doc.text`` joins every token's text: once per document."""
+    text = doc.user_data.get("chidao_text")
+    if text is None:
+        text = doc.user_data["chidao_text"] = doc.text
+    return text
+
+
 def _locate(doc: Doc, start: int) -> _Where:
     where = _Where()
     prev: Paragraph | None = None
+    text = _text(doc)
     for p in doc._.paragraphs or []:
         if p.line_start > start:
             break
-        if p.heading and (p.marker or is_all_caps(doc.text[p.start:p.end])):
+        if p.heading and (p.marker or is_all_caps(text[p.start:p.end])):
             # a numbered or capitalised section heading ("II. NHIỆM VỤ", "1. Mục tiêu"), not a news title
-            where.section = " ".join(doc.text[p.start:p.end].split()[:3]).lower()
+            where.section = " ".join(text[p.start:p.end].split()[:3]).lower()
         if p.start <= start <= p.end:
             where.para = p
-            where.after_leadin = prev is not None and doc.text[prev.start:prev.end].rstrip().endswith(":")
+            where.after_leadin = prev is not None and text[prev.start:prev.end].rstrip().endswith(":")
             where.prev_frame = prev is not None and bool(_directive_verb().search(doc._.mtext or "", prev.start,
                                                                                      prev.end))
             for s in p.sentences:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,7 +31,7 @@ def directives(doc: Doc, keep_candidates: bool = False) -> Doc:
         doc.text, doc._.masked, doc._.mtext, doc._.paragraphs, doc._.body_mentions or [], doc._.ref_date,
         [(r.start, r.end) for r in doc._.references or []],
         official=official, default_issuer=doc._.issuer_person,
-        words=({t.idx for t in doc}, {t.idx + len(t.text) for t in doc}),
+        words=_word_bounds(doc),
         places=doc._.place_mentions or [],
         keep_candidates=keep_candidates,
     )
@@ -51,3 +52,9 @@ def directives(doc: Doc, keep_candidates: bool = False) -> Doc:
 )
 def make_directives(nlp: Language, name: str, keep_candidates: bool):
     return Directives(keep_candidates)
+
+
+def _word_bounds(doc: Doc) -> tuple[set[int], set[int]]:
+    """Where the tokenizer's words start and end (character offsets), read in bulk."""
+    bounds = doc.to_array([IDX, LENGTH]).reshape(-1, 2)
+    return set(bounds[:, 0].tolist()), set((bounds[:, 0] + bounds[:, 1]).tolist())
