@@ -58,7 +58,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“(\[]?(?:" + UPPER_CLASS + r"|[0-9]))|[.!?…]+[\"”’)\]]*(?=\s*$)")
 _UPPER_LETTER_RE = re.compile(UPPER_CLASS)
-_is_all_caps = is_all_caps
 
 
 def _marker_rank(marker: str) -> int:
@@ -166,14 +165,14 @@ def _hard_break(prev: str, nxt: str) -> bool:
     """Whether a line break between two non-blank lines ends the paragraph."""
     if prev.endswith((".", ";", ":", "!", "?", "…", ".\"", ".”", "./.", "!”", "?”")):
         return True
-    if _is_all_caps(prev) or _is_all_caps(nxt):
+    if is_all_caps(prev) or is_all_caps(nxt):
         return True
     return bool(len(prev) < 30 and _UPPER_LETTER_RE.match(nxt[:1]))
 
 
 def _mark_heading(text: str, p: Paragraph) -> None:
     body = text[p.start:p.end]
-    if _is_all_caps(body):
+    if is_all_caps(body):
         p.heading = True
     elif not body.endswith((".", ";", ":", "!", "?", "…", "\"", "”", ")")) and p.marker is None and len(body) < 160:
         p.heading = True  # a title, subheading or caption line: no final punctuation, no marker
