@@ -18,6 +18,7 @@ from datetime import date
 
 from nlp.deadlines import is_recurring, pick_deadline
 from nlp.lexicon import Lexicon, lexicon
+from nlp.postag import pos_tags
 from nlp.records import BodyMention, Directive, TimeExpr
 from nlp.segment import RANK_ARTICLE, RANK_PLAIN, RANK_SUBNUM, Clause, Paragraph, Sentence
 from nlp.tables import Table, find_tables
@@ -709,9 +710,7 @@ def _pos_verb(segment: str) -> bool:
     words = segment.split()
     if re.match(r"\s*\d", segment) or len(words) < 2:
         return False
-    from underthesea import pos_tag
-
-    return any(tag == "V" for _, tag in pos_tag(" ".join(words[:60])))
+    return any(tag == "V" for _, tag in pos_tags(" ".join(words[:60])))
 
 
 def _merge(contexts: list[Context]) -> Context:

@@ -42,6 +42,8 @@ LOWER_CLASS = "[" + LOWER + "]"
 
 
 def is_all_caps(s: str, min_letters: int = 4) -> bool:
+    if s.upper() != s:  # a lower-case letter: most text, answered without a loop in Python
+        return False
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= min_letters and all(c.isupper() for c in letters)
 

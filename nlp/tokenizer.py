@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import re
 import struct
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from os.path import dirname, join
 
 import numpy as np
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
@@ -40,6 +42,8 @@ from nlp.text import match_form
 # The lists whose words make a paragraph a candidate for segmentation.
 CANDIDATE_LISTS = ("modals", "directive_frame_verbs", "imperatives")
 
+_OFFSETS = "chidao_offsets"  # doc.user_data keys
+_MTEXT = "chidao_mtext"
 _CHUNK_RE = re.compile(r"\S+")
 _BLOCK_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _TEMPLATE_RE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
@@ -398,7 +402,10 @@ class VietnameseTokenizer:
             tags = word_model().inside([[text[a:b] for a, b in blocks[i]] for i in todo])
             for i, inside in zip(todo, tags, strict=True):
                 blocks[i] = _join(text, blocks[i], inside)
-        return _doc_from_spans(self.vocab, text, [span for spans in blocks for span in spans])
+        doc = _doc_from_spans(self.vocab, text, [span for spans in blocks for span in spans])
+        if cand is not None:
+            doc.user_data[_MTEXT] = mtext
+        return doc
 
     # spaCy serialisation hooks: the tokenizer has no state of its own
     def to_bytes(self, **kwargs) -> bytes:
@@ -415,32 +422,74 @@ class VietnameseTokenizer:
 
 
 def _doc_from_spans(vocab: Vocab, text: str, spans: list[tuple[int, int]]) -> Doc:
-    """A Doc whose text is exactly ``text``: gaps become spaces or whitespace tokens."""
+    """A Doc whose text is exactly ``text``: gaps become spaces or whitespace tokens.
+
+    The token offsets (:class:`TokenOffsets`) are left in ``doc.user_data`` on the way.
+    """
     words: list[str] = []
     spaces: list[bool] = []
+    gaps: list[tuple[int, int]] = []  # whitespace tokens
     pos = 0
     for s, e in spans:
         if s != pos:
             if s == pos + 1 and text[pos] == " " and words and not spaces[-1]:
                 spaces[-1] = True  # the usual gap: one space after a word
             else:
-                _gap(words, spaces, text[pos:s])
+                _gap(words, spaces, gaps, text, pos, s)
         words.append(text[s:e])
         spaces.append(False)
         pos = e
-    _gap(words, spaces, text[pos:])
-    return Doc(vocab, words=words, spaces=spaces)
+    _gap(words, spaces, gaps, text, pos, len(text))
+    doc = Doc(vocab, words=words, spaces=spaces)
+    starts = [a for a, _ in spans]
+    ends = [b for _, b in spans]
+    doc.user_data[_OFFSETS] = TokenOffsets(text, starts, ends, {*starts, *(a for a, _ in gaps)},
+                                           {*ends, *(b for _, b in gaps)})
+    return doc
 
 
-def _gap(words: list[str], spaces: list[bool], gap: str) -> None:
-    if not gap:
+def _gap(words: list[str], spaces: list[bool], gaps: list[tuple[int, int]], text: str, pos: int, end: int) -> None:
+    if pos >= end:
         return
-    if gap[0] == " " and words and not spaces[-1]:
+    if text[pos] == " " and words and not spaces[-1]:
         spaces[-1] = True
-        gap = gap[1:]
-    if gap:
-        words.append(gap)
+        pos += 1
+    if pos < end:
+        words.append(text[pos:end])
         spaces.append(False)
+        gaps.append((pos, end))
+
+
+@dataclass(slots=True)
+class TokenOffsets:
+    """Where a Doc's tokens are, in characters, and its text: read once per document.
+
+    Components ask for word boundaries at many places; a spaCy ``Token`` object
+    per word, or ``doc.text`` (which joins every token), costs more than the
+    rules that ask.
+    """
+
+    text: str
+    word_starts: list[int]  # the words (whitespace tokens left out), in order
+    word_ends: list[int]
+    starts: set[int]  # every token, whitespace tokens included
+    ends: set[int]
+
+
+def token_offsets(doc: Doc) -> TokenOffsets:
+    """The offsets the tokenizer left on ``doc``, or read from its arrays (a Doc made some other way)."""
+    got = doc.user_data.get(_OFFSETS)
+    if got is None:
+        arr = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+        words = [(a, a + n) for a, n, space in arr if not space]
+        got = doc.user_data[_OFFSETS] = TokenOffsets(
+            doc.text, [a for a, _ in words], [b for _, b in words], {a for a, _, _ in arr}, {a + n for a, n, _ in arr})
+    return got
+
+
+def match_text(doc: Doc) -> str | None:
+    """``match_form`` of the whole text, when the tokenizer computed it (its candidate filter reads it)."""
+    return doc.user_data.get(_MTEXT)
 
 
 @registry.tokenizers("chidao.VietnameseTokenizer.v1")

@@ -44,6 +44,7 @@ from spacy.tokens import Doc
 from nlp.records import BodyMention, Directive
 from nlp.segment import Paragraph
 from nlp.text import is_all_caps
+from nlp.tokenizer import token_offsets
 
 LABEL = "DIRECTIVE"
 OTHER = "OTHER"
@@ -71,10 +72,12 @@ def tier(d: Directive) -> str:
 
 
 # --- the model's input -----------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)  # a document's words repeat; the cache holds a large vocabulary
 def _word(text: str) -> str:
     return _DIGIT_RE.sub("0", _SPACE_RE.sub("_", text.strip().lower()))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_name(text: str) -> bool:
     """A capitalised word of two or more syllables ("Nguyễn Văn Tùng", "Sa Pa"): a name, not a feature."""
     parts = text.split()
@@ -97,33 +100,46 @@ def _mention_tokens(doc: Doc) -> dict[int, tuple[int, str]]:
     return out
 
 
+def _token_arrays(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the words of ``doc`` (whitespace tokens left out)."""
+    offsets = token_offsets(doc)
+    return offsets.word_starts, offsets.word_ends
+
+
 def _span_words(doc: Doc, start: int, end: int) -> list[str]:
     """The words of ``doc`` in [start, end): bodies, places and names as placeholders, digits as 0.
 
     Placeholders let a few hundred examples generalise: which ministry acts, or
-    who speaks, says nothing about whether the clause is a task.
+    who speaks, says nothing about whether the clause is a task. Tokens that
+    overlap the range count whole (spaCy's ``alignment_mode="expand"``).
     """
     if end <= start:
         return []
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    starts, ends = _token_arrays(doc)
+    first = bisect.bisect_right(ends, start)  # the first token ending after ``start``
+    if first >= len(starts) or starts[first] >= end:
         return []
+    text = _text(doc)
     mentions = _mention_tokens(doc)
     out: list[str] = []
     skip_to = -1
-    for t in span:
-        if t.idx < skip_to or t.is_space:
+    for i in range(first, len(starts)):
+        a = starts[i]
+        if a >= end:
+            break
+        if a < skip_to:
             continue
-        hit = mentions.get(t.idx)
+        hit = mentions.get(a)
         if hit is not None:
             out.append(hit[1])
             skip_to = hit[0]
             continue
-        if _is_name(t.text) and t.i > span.start:
+        word = text[a:ends[i]]
+        if i > first and _is_name(word):
             if not out or out[-1] != "__name__":
                 out.append("__name__")
             continue
-        w = _word(t.text)
+        w = _word(word)
         if w:
             out.append(w)
     return out
@@ -141,35 +157,64 @@ class _Where:
 
 
 def _text(doc: Doc) -> str:
-    """``doc.text`` joins every token's text: once per document."""
-    text = doc.user_data.get("chidao_text")
-    if text is None:
-        text = doc.user_data["chidao_text"] = doc.text
-    return text
+    return token_offsets(doc).text
+
+
+class _Outline:
+    """A document's paragraphs as the model reads them, indexed once: where each starts, the section heading in
+    force at each, and (on demand) whether the one before ends a lead-in or names a directive verb."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = _text(doc)
+        self.paras: list[Paragraph] = list(doc._.paragraphs or [])
+        self.line_starts = [p.line_start for p in self.paras]
+        self.sections: list[str | None] = []
+        section = None
+        for p in self.paras:
+            if p.heading and (p.marker or is_all_caps(self.text[p.start:p.end])):
+                # a numbered or capitalised section heading ("II. NHIỆM VỤ", "1. Mục tiêu"), not a news title
+                section = " ".join(self.text[p.start:p.end].split()[:3]).lower()
+            self.sections.append(section)
+        self._before: dict[int, tuple[bool, bool]] = {}
+
+    def before(self, k: int) -> tuple[bool, bool]:
+        """(lead-in, directive frame) of the paragraph before paragraph ``k``."""
+        if k == 0:
+            return False, False
+        got = self._before.get(k)
+        if got is None:
+            prev = self.paras[k - 1]
+            got = (self.text[prev.start:prev.end].rstrip().endswith(":"),
+                   bool(_directive_verb().search(self.doc._.mtext or "", prev.start, prev.end)))
+            self._before[k] = got
+        return got
+
+    def locate(self, start: int) -> _Where:
+        where = _Where()
+        last = bisect.bisect_right(self.line_starts, start) - 1  # paragraphs from here on start later
+        if last < 0:
+            return where
+        k = next((j for j in (last - 1, last) if j >= 0 and self.paras[j].start <= start <= self.paras[j].end), None)
+        if k is None:
+            where.section = self.sections[last]
+            return where
+        p = self.paras[k]
+        where.para = p
+        where.section = self.sections[k]
+        where.after_leadin, where.prev_frame = self.before(k)
+        for sent in p.sentences:
+            if sent.start <= start <= sent.end:
+                where.sent_start = sent.start
+                break
+        return where
 
 
 def _locate(doc: Doc, start: int) -> _Where:
-    where = _Where()
-    prev: Paragraph | None = None
-    text = _text(doc)
-    for p in doc._.paragraphs or []:
-        if p.line_start > start:
-            break
-        if p.heading and (p.marker or is_all_caps(text[p.start:p.end])):
-            # a numbered or capitalised section heading ("II. NHIỆM VỤ", "1. Mục tiêu"), not a news title
-            where.section = " ".join(text[p.start:p.end].split()[:3]).lower()
-        if p.start <= start <= p.end:
-            where.para = p
-            where.after_leadin = prev is not None and text[prev.start:prev.end].rstrip().endswith(":")
-            where.prev_frame = prev is not None and bool(_directive_verb().search(doc._.mtext or "", prev.start,
-                                                                                     prev.end))
-            for s in p.sentences:
-                if s.start <= start <= s.end:
-                    where.sent_start = s.start
-                    break
-            break
-        prev = p
-    return where
+    outline = doc.user_data.get("chidao_outline")
+    if outline is None:
+        outline = doc.user_data["chidao_outline"] = _Outline(doc)
+    return outline.locate(start)
 
 
 @lru_cache(maxsize=1)
@@ -297,11 +342,8 @@ def vote(d: Directive, p: float, cal: Calibration) -> Directive | None:
 
 
 def _token_bounds(doc: Doc) -> tuple[set[int], set[int]]:
-    cached = doc.user_data.get("chidao_token_bounds")
-    if cached is None:
-        cached = ({t.idx for t in doc}, {t.idx + len(t.text) for t in doc})
-        doc.user_data["chidao_token_bounds"] = cached
-    return cached
+    offsets = token_offsets(doc)
+    return offsets.starts, offsets.ends
 
 
 def _addressees(doc: Doc, pos: int, end: int) -> list[BodyMention]:
@@ -348,7 +390,7 @@ def reframe(doc: Doc, d: Directive) -> Directive:
         run = _addressees(doc, pos, d.end)
         if run:
             d.start = run[0].start
-            d.text = doc.text[d.start:d.end]
+            d.text = _text(doc)[d.start:d.end]
             d.responsible = d.responsible or list(dict.fromkeys(m.name for m in run))
         break
     return d

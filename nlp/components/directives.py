@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.directives import DirectiveFinder
+from nlp.tokenizer import token_offsets
 
 if not Doc.has_extension("directives"):
     Doc.set_extension("directives", default=None)
@@ -28,7 +28,8 @@ def directives(doc: Doc, keep_candidates: bool = False) -> Doc:
     header = doc._.header
     official = bool(header and (header.number or header.doc_type))
     finder = DirectiveFinder(
-        doc.text, doc._.masked, doc._.mtext, doc._.paragraphs, doc._.body_mentions or [], doc._.ref_date,
+        token_offsets(doc).text, doc._.masked, doc._.mtext, doc._.paragraphs, doc._.body_mentions or [],
+        doc._.ref_date,
         [(r.start, r.end) for r in doc._.references or []],
         official=official, default_issuer=doc._.issuer_person,
         words=_word_bounds(doc),
@@ -55,6 +56,6 @@ def make_directives(nlp: Language, name: str, keep_candidates: bool):
 
 
 def _word_bounds(doc: Doc) -> tuple[set[int], set[int]]:
-    """Where the tokenizer's words start and end (character offsets), read in bulk."""
-    bounds = doc.to_array([IDX, LENGTH]).reshape(-1, 2)
-    return set(bounds[:, 0].tolist()), set((bounds[:, 0] + bounds[:, 1]).tolist())
+    """Where the tokenizer's words start and end (character offsets)."""
+    offsets = token_offsets(doc)
+    return offsets.starts, offsets.ends

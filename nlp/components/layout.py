@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from nlp.header import conclusion_leader, parse_header
 from nlp.segment import segment
 from nlp.text import mask_noise, match_form, noise_spans
+from nlp.tokenizer import match_text, token_offsets
 
 for _name in ("ref_date", "masked", "mtext", "noise", "paragraphs", "header", "issuer_person"):
     if not Doc.has_extension(_name):
@@ -18,12 +19,12 @@ class Layout:
     """Sets the text views every later component reads; offsets stay those of ``doc.text``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = token_offsets(doc).text
         noise = noise_spans(text)
         masked = mask_noise(text) if noise else text
         doc._.noise = noise
         doc._.masked = masked
-        doc._.mtext = match_form(masked)
+        doc._.mtext = (None if noise else match_text(doc)) or match_form(masked)
         doc._.paragraphs = segment(masked, noise)
         header = parse_header(masked)
         doc._.header = header
