@@ -1,0 +1,55 @@
+"""Indexes for search at a million tasks, and a stored full-text vector on PostgreSQL.
+
+A search by body walks ``directive_bodies`` by (body_name, role) newest first, so that index carries the role and
+the directive id. A deadline range reads the deadline index with what decides a task (cluster head, active) and
+its id, without touching the rows. On PostgreSQL the ``to_tsvector`` of each directive is stored
+(``search_vector``, a generated column) and GIN-indexed under the old name, instead of being recomputed for every
+row a plan reads; SQLite keeps its FTS5 table.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+PG_VECTOR = [
+    "DROP INDEX IF EXISTS ix_directives_search",
+    "ALTER TABLE directives ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "CREATE INDEX ix_directives_search ON directives USING gin (search_vector)",
+]
+PG_EXPRESSION = [
+    "DROP INDEX IF EXISTS ix_directives_search",
+    "ALTER TABLE directives DROP COLUMN IF EXISTS search_vector",
+    "CREATE INDEX ix_directives_search ON directives USING gin (to_tsvector('simple', search_text))",
+]
+
+
+def upgrade() -> None:
+    op.drop_index("ix_directive_bodies_name", table_name="directive_bodies")
+    op.create_index("ix_directive_bodies_name_role", "directive_bodies", ["body_name", "role", "directive_id"])
+    op.drop_index("ix_directives_deadline", table_name="directives")
+    op.create_index("ix_directives_deadline_head", "directives", ["deadline", "cluster_id", "active", "id"])
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in PG_VECTOR:
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in PG_EXPRESSION:
+            op.execute(statement)
+    op.drop_index("ix_directives_deadline_head", table_name="directives")
+    op.create_index("ix_directives_deadline", "directives", ["deadline"])
+    op.drop_index("ix_directive_bodies_name_role", table_name="directive_bodies")
+    op.create_index("ix_directive_bodies_name", "directive_bodies", ["body_name", "directive_id"])
