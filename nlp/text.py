@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TONE_FOLD = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -69,6 +70,21 @@ def match_form(text: str) -> str:
 
     Same length as ``text``: offsets found here are offsets in the original.
     """
+    if len(text) >= _LONG:
+        return _match_form_long(text)
+    return _match_form(text)
+
+
+_LONG = 2048
+
+
+@lru_cache(maxsize=8)
+def _match_form_long(text: str) -> str:
+    """A document's whole text: several components ask for its match form in turn."""
+    return _match_form(text)
+
+
+def _match_form(text: str) -> str:
     low = _lower_same_length(text)
     for c in set(_SPECIAL_RE.findall(low)):  # str.replace per character present: faster than str.translate
         low = low.replace(c, _CHAR_MAP[c])

@@ -44,7 +44,6 @@ CANDIDATE_LISTS = ("modals", "directive_frame_verbs", "imperatives")
 
 _OFFSETS = "chidao_offsets"  # doc.user_data keys
 _MTEXT = "chidao_mtext"
-_CHUNK_RE = re.compile(r"\S+")
 _BLOCK_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _TEMPLATE_RE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
 _FUNCS = ("", "lower", "isdigit", "istitle", "is_in_dict")  # feature functions of the templates
@@ -84,13 +83,15 @@ def _syllable_spans(text: str) -> list[tuple[int, int]]:
     """
     pattern = _syllable_re()
     out: list[tuple[int, int]] = []
-    for chunk in _CHUNK_RE.finditer(text):
-        s, e = chunk.span()
-        word = chunk.group()
-        if word.isalpha() and not word.startswith("Th") and "ʺ" not in word:
-            out.append((s, e))
-            continue
-        if word[-1] in ",;" and word[:-1].isalpha() and not word.startswith("Th") and "ʺ" not in word:
+    pos = 0
+    for word in text.split():  # the chunks between whitespace, as ``\S+`` finds them
+        s = text.find(word, pos)
+        e = pos = s + len(word)
+        if word.isalpha():
+            if not word.startswith("Th") and "ʺ" not in word:
+                out.append((s, e))
+                continue
+        elif word[-1] in ",;" and word[:-1].isalpha() and not word.startswith("Th") and "ʺ" not in word:
             out.append((s, e - 1))  # "hợp," is a word and a comma: no pattern reads letters and a comma together
             out.append((e - 1, e))
             continue
