@@ -43,6 +43,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
     cursor.close()
 
 
+def _postgres_settings(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    # Starting parallel workers costs ~10-20 ms here, more than a search page takes: only plans far above a page's
+    # cost (counts and exports over the whole table) may use them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET parallel_setup_cost = 20000")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 @cache
 def _engine(url: str, pid: int) -> Engine:
     if url.startswith("sqlite"):
@@ -50,6 +59,8 @@ def _engine(url: str, pid: int) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", _postgres_settings)
     return engine
 
 

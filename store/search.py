@@ -278,15 +278,15 @@ def _fetch(session: Session, ids: Sequence[int], family: BodyFamily | None, role
     docs = (select(literal_column("0").label("copy"), *_HIT_COLUMNS, *_DOC_COLUMNS)
             .join(Document, Directive.document_id == Document.id).outerjoin(Source, Document.source_id == Source.id))
     rows = session.execute(union_all(
-        docs.where(Directive.id.in_(wanted)),
+        docs.where(_among(session, wanted)),
         docs.with_only_columns(literal_column("1").label("copy"), *_HIT_COLUMNS, *_DOC_COLUMNS)
-        .where(Directive.cluster_id.in_(wanted), Directive.active.is_(True)),
+        .where(_among(session, wanted, Directive.cluster_id), Directive.active.is_(True)),
     )).all()
     links = session.execute(union_all(
         select(DirectiveBody.directive_id, DirectiveBody.role, DirectiveBody.body_name, DirectiveBody.position,
-               DirectiveBody.id).where(DirectiveBody.directive_id.in_(wanted)),
+               DirectiveBody.id).where(_among(session, wanted, DirectiveBody.directive_id)),
         select(DirectiveTopic.directive_id, literal_column("NULL"), DirectiveTopic.topic, DirectiveTopic.position,
-               literal_column("0")).where(DirectiveTopic.directive_id.in_(wanted)),
+               literal_column("0")).where(_among(session, wanted, DirectiveTopic.directive_id)),
     )).all()
     bodies: dict[int, list[tuple[int, int, str, str]]] = {}
     topics: dict[int, list[tuple[int, str]]] = {}
@@ -387,15 +387,16 @@ def _candidates(session: Session, streams: list[_Stream], below: int | None, siz
     return sorted(set(session.scalars(stmt)), reverse=True)[:size]
 
 
-def _among(session: Session, ids: list[int]) -> ColumnElement[bool]:
-    """``Directive.id`` in ``ids``, as one parameter where the database allows it (thousands of ids)."""
+def _among(session: Session, ids: Sequence[int], column: Any = Directive.id) -> ColumnElement[bool]:
+    """``column`` in ``ids``, as one parameter where the database allows it: thousands of ids, and one statement
+    text whatever their number (the driver and SQLAlchemy then reuse their parsed and compiled forms)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return Directive.id == any_(bindparam("candidate_ids", ids, type_=ARRAY(Integer)))
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
     if dialect == "sqlite":
-        values = func.json_each(json.dumps(ids)).table_valued("value")
-        return Directive.id.in_(select(values.c.value))
-    return Directive.id.in_(ids)
+        values = func.json_each(json.dumps(list(ids))).table_valued("value")
+        return column.in_(select(values.c.value))
+    return column.in_(list(ids))
 
 
 def _page_ids(session: Session, query: TaskQuery, family: BodyFamily | None, roles: Sequence[str],
