@@ -25,6 +25,7 @@ class _FoldTable(dict):
 
 
 _FOLD = _FoldTable()
+_WORD_RE = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
@@ -47,6 +48,11 @@ class Topic:
     keywords: tuple[str, ...]
     pattern: re.Pattern[str]
     exclude: re.Pattern[str] | None
+    cues: frozenset[str] = frozenset()  # the first word of each keyword: a text without any cannot match
+
+
+def _cues(keywords: Iterable[str]) -> frozenset[str]:
+    return frozenset(m.group() for k in keywords if (m := _WORD_RE.search(fold(k))))
 
 
 @cache
@@ -58,7 +64,7 @@ def taxonomy() -> tuple[Topic, ...]:
         if pattern is None:
             raise ValueError(f"topics.yml: topic {entry['id']!r} has no keywords")
         out.append(Topic(entry["id"], entry["label"], tuple(entry["keywords"]), pattern,
-                         _phrase_re(entry.get("not") or [])))
+                         _phrase_re(entry.get("not") or []), _cues(entry["keywords"])))
     return tuple(out)
 
 
@@ -89,8 +95,11 @@ def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def topics_of(text: str, *, ignore: Iterable[tuple[int, int]] = ()) -> list[str]:
     """The ids of the topics ``text`` is about; ``ignore`` ranges (body names) are not read."""
     folded = fold(blank(text, ignore))
+    words = set(_WORD_RE.findall(folded))
     found = []
     for t in taxonomy():
+        if t.cues.isdisjoint(words):
+            continue  # none of its keywords can start here: skip the long alternation
         view = t.exclude.sub(lambda m: " " * len(m.group(0)), folded) if t.exclude else folded
         if t.pattern.search(view):
             found.append(t.id)
