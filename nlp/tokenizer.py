@@ -181,6 +181,8 @@ class WordModel:
                     for value, w in table.items():
                         matrix[ids[value], col] += w
             self.lexicons[length, func] = (ids, matrix)
+        # n-gram features by n-gram string, looked up once and kept
+        self._grams = {n: _GramTable(self, n) for n in self.lengths}
         # one-syllable features by syllable (a small vocabulary, kept): row of sums by offset, title flag
         self._vocab: dict[str, int] = {}
         self._vocab_weights = np.zeros((1024, len(self.unigram_offsets)))
@@ -246,20 +248,17 @@ class WordModel:
         for c, o1 in enumerate(self.unigram_offsets):
             by_group[o1, 1] = unigrams[:, c]
         titles = self._vocab_titles[ids]
-        lows = list(map(str.lower, words))
         for length in self.lengths:
             k = max(n - length + 1, 0)
-            grams = {_RAW: _ngrams(words, length), _LOWER: _ngrams(lows, length)}
+            table = self._grams[length]
+            grams = _ngrams(words, length)
+            gids = table.ids(grams)
             title = np.ones(k, bool)
             for s in range(length):
                 title &= titles[s:s + k]
-            flags = {_TITLE: title, _DICT: np.fromiter(map(self.dictionary.__contains__, grams[_LOWER]), bool, k),
+            flags = {_TITLE: title, _DICT: table.in_dict[gids],
                      _DIGIT: np.zeros(k, bool)}  # an n-gram holds a space: never an integer
-            weights = np.zeros((k, len(self.offsets[length])))
-            for func in (_RAW, _LOWER):
-                if (length, func) in self.lexicons:
-                    lex, matrix = self.lexicons[length, func]
-                    weights += matrix[np.fromiter(map(lex.get, grams[func], repeat(0)), np.intp, k)]
+            weights = table.weights[gids]
             for c, o1 in enumerate(self.offsets[length]):
                 w = weights[:, c]
                 for func, yes, no in self.flags.get((o1, length), ()):
@@ -334,6 +333,46 @@ class WordModel:
             y = back[j - start - 1][y]
         if p <= start <= q:
             tags[start] = bool(y)
+
+
+class _GramTable:
+    """The n-gram templates of one length, by n-gram string: their summed weights (one column per offset) and
+    whether the n-gram is in the dictionary. Built as n-grams are first seen; the common ones recur in every
+    document, so most n-grams cost one dictionary lookup."""
+
+    _LIMIT = 500_000  # a runaway vocabulary (garbage input): start again
+
+    def __init__(self, model: WordModel, length: int) -> None:
+        self.model = model
+        self.length = length
+        self._ids: dict[str, int] = {}
+        self.weights = np.zeros((0, len(model.offsets[length])))
+        self.in_dict = np.zeros(0, bool)
+
+    def ids(self, grams: list[str]) -> np.ndarray:
+        if len(self._ids) > self._LIMIT:
+            self._ids.clear()
+        new = list(dict.fromkeys(g for g in grams if g not in self._ids))
+        if new:
+            self._learn(new)
+        return np.fromiter(map(self._ids.__getitem__, grams), np.intp, len(grams))
+
+    def _learn(self, grams: list[str]) -> None:
+        model, k = self.model, len(grams)
+        lows = list(map(str.lower, grams))
+        weights = np.zeros((k, self.weights.shape[1]))
+        for func, keys in ((_RAW, grams), (_LOWER, lows)):
+            if (self.length, func) in model.lexicons:
+                lex, matrix = model.lexicons[self.length, func]
+                weights += matrix[np.fromiter(map(lex.get, keys, repeat(0)), np.intp, k)]
+        start = len(self._ids)
+        if start + k > len(self.in_dict):  # grow by doubling: amortised constant cost per n-gram
+            size = max(start + k, 2 * len(self.in_dict), 1024)
+            self.weights = np.resize(self.weights, (size, self.weights.shape[1]))
+            self.in_dict = np.resize(self.in_dict, size)
+        self._ids.update(zip(grams, range(start, start + k), strict=True))
+        self.weights[start:start + k] = weights
+        self.in_dict[start:start + k] = np.fromiter(map(model.dictionary.__contains__, lows), bool, k)
 
 
 def _ngrams(words: list[str], length: int) -> list[str]:
