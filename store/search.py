@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Integer, and_, any_, bindparam, exists, func, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -268,6 +269,11 @@ def _load(session: Session, stmt) -> Sequence[Directive]:  # noqa: ANN001
         selectinload(Directive.document).joinedload(Document.source))).all()
 
 
+def _core(session: Session) -> Connection:
+    """The session's connection, for plain rows without the ORM's per-row work (callers flush first)."""
+    return session.connection()
+
+
 def _fetch(session: Session, ids: Sequence[int], family: BodyFamily | None, roles: Sequence[str]) -> list[TaskHit]:
     """The directives ``ids`` as tasks, in that order: the same as ``_hits`` over ``_load``, in two statements of
     plain rows (the directives with their cluster copies and documents; their bodies and topics) instead of five
@@ -277,12 +283,12 @@ def _fetch(session: Session, ids: Sequence[int], family: BodyFamily | None, role
     wanted = list(ids)
     docs = (select(literal_column("0").label("copy"), *_HIT_COLUMNS, *_DOC_COLUMNS)
             .join(Document, Directive.document_id == Document.id).outerjoin(Source, Document.source_id == Source.id))
-    rows = session.execute(union_all(
+    rows = _core(session).execute(union_all(
         docs.where(_among(session, wanted)),
         docs.with_only_columns(literal_column("1").label("copy"), *_HIT_COLUMNS, *_DOC_COLUMNS)
         .where(_among(session, wanted, Directive.cluster_id), Directive.active.is_(True)),
     )).all()
-    links = session.execute(union_all(
+    links = _core(session).execute(union_all(
         select(DirectiveBody.directive_id, DirectiveBody.role, DirectiveBody.body_name, DirectiveBody.position,
                DirectiveBody.id).where(_among(session, wanted, DirectiveBody.directive_id)),
         select(DirectiveTopic.directive_id, literal_column("NULL"), DirectiveTopic.topic, DirectiveTopic.position,
@@ -339,9 +345,11 @@ def _row_provenance(r: Any) -> Provenance:
 # sorting. When the query names a body, a topic, or (on SQLite) free text, the page is instead read from that
 # filter's index in id order, a chunk of candidates at a time (growing), each chunk checked against the whole
 # query in one statement. The work is then bounded by the filter's own entries, whatever the planner thinks.
+# On SQLite a narrow deadline range is read whole from its index the same way (``_deadline_ids``).
 
 _FIRST_CHUNK = 256
 _MAX_CHUNK = 8192
+_LISTED = 20000
 
 
 @dataclass(slots=True)
@@ -384,7 +392,7 @@ def _candidates(session: Session, streams: list[_Stream], below: int | None, siz
             arm = arm.where(stream.id < below)
         arms.append(arm.order_by(stream.id.desc()).limit(size).subquery())
     stmt = union_all(*(select(a.c.id) for a in arms)) if len(arms) > 1 else select(arms[0].c.id)
-    return sorted(set(session.scalars(stmt)), reverse=True)[:size]
+    return sorted(set(_core(session).execute(stmt).scalars().all()), reverse=True)[:size]
 
 
 def _among(session: Session, ids: Sequence[int], column: Any = Directive.id) -> ColumnElement[bool]:
@@ -399,23 +407,52 @@ def _among(session: Session, ids: Sequence[int], column: Any = Directive.id) -> 
     return column.in_(list(ids))
 
 
+def _deadline_ids(session: Session, query: TaskQuery) -> list[int] | None:
+    """On SQLite, every id in the query's deadline range, newest first, if there are fewer than ``_LISTED``;
+    else None. SQLite keeps no histograms, so its planner cannot tell a month of deadlines from years of them and
+    walks the heads in id order through a sparse range; a capped read of the deadline index tells it exactly."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    bounds = []
+    if query.deadline_before:
+        bounds.append(Directive.deadline <= query.deadline_before)
+    if query.deadline_after:
+        bounds.append(Directive.deadline >= query.deadline_after)
+    if query.overdue:
+        bounds.append(Directive.deadline < (query.today or date.today()))
+    if not bounds:
+        return None
+    ids = _core(session).execute(select(Directive.id).where(*bounds).limit(_LISTED)).scalars().all()
+    return sorted(ids, reverse=True) if len(ids) < _LISTED else None
+
+
 def _page_ids(session: Session, query: TaskQuery, family: BodyFamily | None, roles: Sequence[str],
               below: int | None, count: int) -> list[int]:
     """The ids of the first ``count`` matches of ``query`` below id ``below``, newest first."""
     driver = _streams(session, query, family, roles)
-    where = _conditions(session, query, family, with_text=not (driver and driver[1]), probe=driver is not None)
+    listed = _deadline_ids(session, query) if driver is None else None
+    where = _conditions(session, query, family, with_text=not (driver and driver[1]),
+                        probe=driver is not None or listed is not None)
     if below is not None:
         where.append(Directive.id < below)
     newest = select(Directive.id).order_by(Directive.id.desc())
-    if driver is None:
-        return list(session.scalars(newest.where(*where).limit(count)))
+    if driver is None and listed is None:
+        return list(_core(session).execute(newest.where(*where).limit(count)).scalars())
+    if listed is not None and below is not None:
+        listed = [i for i in listed if i < below]
     found: list[int] = []
     size = max(_FIRST_CHUNK, 4 * count)
+    done = 0  # of ``listed``
     while True:
-        candidates = _candidates(session, driver[0], below, size)
+        if listed is not None:
+            candidates = listed[done:done + size]
+            done += len(candidates)
+        else:
+            candidates = _candidates(session, driver[0], below, size)  # type: ignore[index]
         if not candidates:
             return found
-        found += session.scalars(newest.where(*where, _among(session, candidates)).limit(count - len(found)))
+        found += _core(session).execute(newest.where(*where, _among(session, candidates))
+                                        .limit(count - len(found))).scalars()
         if len(found) >= count or len(candidates) < size:
             return found
         below = candidates[-1]
@@ -424,6 +461,7 @@ def _page_ids(session: Session, query: TaskQuery, family: BodyFamily | None, rol
 
 def search_tasks(session: Session, *, query: TaskQuery, limit: int = 50, cursor: str | None = None) -> TaskPage:
     """One page of tasks matching ``query``, newest first; ``cursor`` is the previous page's ``next_cursor``."""
+    session.flush()  # what the ORM's autoflush would do: the statements below read through the connection
     family = body_family(session, name=query.body) if query.body else None
     below = None
     if cursor:
@@ -459,5 +497,7 @@ def count_tasks(session: Session, *, query: TaskQuery) -> int:
 def changes_since(session: Session, *, seq: int, limit: int = 100) -> list[TaskHit]:
     """Directives changed after change number ``seq``, in change order: each change appears once, at its latest
     state. Inactive directives and cluster copies are included, so a tracker hears of retirements and merges."""
-    ids = session.scalars(select(Directive.id).where(Directive.seq > seq).order_by(Directive.seq).limit(max(1, limit)))
+    session.flush()
+    ids = _core(session).execute(
+        select(Directive.id).where(Directive.seq > seq).order_by(Directive.seq).limit(max(1, limit))).scalars()
     return _fetch(session, list(ids), None, Role.ALL)
