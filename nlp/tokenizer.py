@@ -78,8 +78,13 @@ def _syllable_spans(text: str) -> list[tuple[int, int]]:
     """underthesea's syllable tokens (its regex tokenizer without normalisation) as spans.
 
     Its tokens never hold whitespace, and a run of letters is one token unless
-    an abbreviation pattern ("Th.S", which reads "Th" + any letter + "S") or
-    the punctuation letter ʺ applies; such plain chunks skip the big regex.
+    an abbreviation pattern ("Th.S" and "Th.s", which read "Th" + any letter +
+    "S") or the punctuation letter ʺ applies. The commonest chunks skip the big
+    regex: such a run of letters; the run and a final comma or semicolon (no
+    pattern reads letters and a comma together); a lower-case run and a final
+    ". : )" (the patterns that read a letter run with a dot are upper-case
+    abbreviations, "Tp.", "Mr." and the like, or need more letters after the
+    dot); ASCII digits alone (a number).
     """
     pattern = _syllable_re()
     out: list[tuple[int, int]] = []
@@ -87,14 +92,14 @@ def _syllable_spans(text: str) -> list[tuple[int, int]]:
     for word in text.split():  # the chunks between whitespace, as ``\S+`` finds them
         s = text.find(word, pos)
         e = pos = s + len(word)
-        if word.isalpha():
-            if not word.startswith("Th") and "ʺ" not in word:
+        if "ʺ" not in word and not (word.startswith("Th") and word[3:4] in ("S", "s")):
+            if word.isalpha() or (word.isdecimal() and word.isascii()):
                 out.append((s, e))
                 continue
-        elif word[-1] in ",;" and word[:-1].isalpha() and not word.startswith("Th") and "ʺ" not in word:
-            out.append((s, e - 1))  # "hợp," is a word and a comma: no pattern reads letters and a comma together
-            out.append((e - 1, e))
-            continue
+            if word[:-1].isalpha() and (word[-1] in ",;" or (word[-1] in ".:)" and word[0].islower())):
+                out.append((s, e - 1))
+                out.append((e - 1, e))
+                continue
         while s < e:
             m = pattern.match(text, s)
             if m is None or m.end() <= s:  # cannot happen: every non-space character starts a token

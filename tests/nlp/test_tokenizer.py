@@ -32,3 +32,27 @@ def test_candidate_mode_only_segments_trigger_paragraphs():
     words = [t.text for t in doc]
     assert "Hà" in words and "Nội" in words  # not a candidate: syllables
     assert "Tài chính" in words  # a candidate: words
+
+
+@pytest.mark.parametrize("text", ["Th S", "ThS. Nguyễn Văn A, Th.S Lê B", "đây. Tp. Huế: 2025 (x) v.v. Mr. An"])
+def test_syllables_never_cross_whitespace_or_overlap(text):
+    """underthesea's "Th.S" pattern reads any character after "Th", a space included; chidao's syllables stay
+    inside their whitespace-separated chunk, so tokens never overlap."""
+    from nlp.tokenizer import _syllable_spans
+
+    spans = _syllable_spans(text)
+    assert all(not any(c.isspace() for c in text[s:e]) for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert "".join(text[s:e] for s, e in spans) == "".join(text.split())
+
+
+def test_token_offsets_are_left_on_the_doc(blank):
+    from nlp.tokenizer import token_offsets
+
+    doc = blank("Bộ Tài chính  chủ trì,\n\nphối hợp.")
+    offsets = token_offsets(doc)
+    assert offsets.text == doc.text
+    words = [t for t in doc if not t.is_space]
+    assert offsets.word_starts == [t.idx for t in words]
+    assert offsets.word_ends == [t.idx + len(t.text) for t in words]
+    assert offsets.starts == {t.idx for t in doc}
