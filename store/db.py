@@ -40,6 +40,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer; a killed writer leaves no damage
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Reads at a million tasks: a 64 MB page cache, the file mapped (no read() per page), sorts in memory.
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute("PRAGMA mmap_size=1073741824")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
