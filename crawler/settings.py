@@ -71,3 +71,7 @@ CHIDAO_SOURCE_NAMES = None  # the sources to crawl, comma-separated; default: al
 CHIDAO_SINCE = None  # YYYY-MM-DD: stop at listing entries older than this day
 CHIDAO_MAX_PAGES = None  # listing pages to follow per listing
 CHIDAO_IDLE_CLOSE = 0  # seconds a process with a shared frontier waits on an empty queue before closing
+# Read by the store pipelines of ``chidao crawl`` (pipeline/crawl.py):
+CHIDAO_CONVERT_PROCESSES = 1  # worker processes converting pages to text; 0: a thread of the crawler's process
+CHIDAO_STORE_BATCH = 100  # items stored in one transaction
+CHIDAO_STORE_SECONDS = 1.0  # ... or fewer, once the first of them has waited this long

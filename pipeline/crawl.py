@@ -8,19 +8,29 @@ One class per concern, each counting what it did in the crawl's stats (``chidao/
   through ``pipeline.convert``: for an official document its first attachment that converts (DOCX before PDF, as
   DOCX keeps the text exact), else the page's article region, else the whole page;
 - ``DeduplicatePipeline``: within a run, one item per canonical URL and per text;
-- ``StorePipeline``: ``pipeline.ingest.ingest_item``, one transaction per item; a conversion failure is stored
-  as a failed document with its reason, so ``chidao status`` lists it.
+- ``StorePipeline``: ``pipeline.ingest.ingest_item``, items stored in batches (``CHIDAO_STORE_BATCH`` items or
+  ``CHIDAO_STORE_SECONDS`` seconds, whichever comes first, and at the end), one transaction per batch, in a thread
+  of its own; a conversion failure is stored as a failed document with its reason, so ``chidao status`` lists it.
 
-``SkipStoredMiddleware`` drops requests for article and document pages whose canonical URL is already stored, so a
-second crawl fetches only listings and what is new (``--refetch`` turns it off; changed content is then detected
-by the text's hash).
+``SkipStoredMiddleware`` drops requests for article and document pages whose canonical URL is already stored or
+waiting in the store's batch, so a second crawl fetches only listings and what is new (``--refetch`` turns it off;
+changed content is then detected by the text's hash).
+
+Conversion (trafilatura, PDF, DOCX) costs more than everything else a page takes, so it runs in a worker process
+(``CHIDAO_CONVERT_PROCESSES``, 0 for a thread of this process): the crawler's own work keeps its core.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import multiprocessing
+import time
+import weakref
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,14 +38,15 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.settings import Settings
-from scrapy.utils.asyncio import run_in_thread
-from sqlalchemy import select
+from scrapy.utils.asyncio import create_looping_call, is_asyncio_available, run_in_thread
+from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy import bindparam, select
 
 from crawler.items import CrawledItem
 from pipeline.convert import ConversionError, fix_legacy, to_text
-from pipeline.ingest import canonical_url, ingest_item, parse_published
+from pipeline.ingest import canonical_url, ingest_item, ingest_items, parse_published
 from store import crud
-from store.db import session_factory
+from store.db import get_engine, session_factory
 from store.models import Document
 
 logger = logging.getLogger(__name__)
@@ -106,10 +117,13 @@ def same_site(url: str, other: str) -> bool:
     return (urlsplit(url).hostname or "").lower() == (urlsplit(other).hostname or "").lower()
 
 
-def convert(item: CrawledItem) -> tuple[str | None, str, list[str]]:
-    """(text, what it was converted from, why the candidates before it failed)."""
+Converted = tuple[str | None, str, list[str]]
+
+
+def convert_candidates(found: list[tuple[str, bytes, str | None, str | None]]) -> Converted:
+    """(text, what it was converted from, why the candidates before it failed); picklable for a worker process."""
     errors = []
-    for label, content, filename, content_type in candidates(item):
+    for label, content, filename, content_type in found:
         try:
             return to_text(content, filename=filename, content_type=content_type), label, errors
         except ConversionError as exc:
@@ -117,18 +131,65 @@ def convert(item: CrawledItem) -> tuple[str | None, str, list[str]]:
     return None, "", errors
 
 
+def convert(item: CrawledItem) -> Converted:
+    """(text, what it was converted from, why the candidates before it failed)."""
+    return convert_candidates(candidates(item))
+
+
+def _warm_converter() -> None:
+    """Imports the converters in a new worker, before its first page."""
+    from pipeline.convert import _extractors
+
+    _extractors()
+
+
 class NormalisePipeline(_Stage):
     """Canonical URL, a clean title, and the text converted once.
 
-    Conversion (boilerplate removal, PDF, DOCX) runs in a thread, so downloads go on meanwhile.
+    Conversion (boilerplate removal, PDF, DOCX) runs in ``CHIDAO_CONVERT_PROCESSES`` worker processes (a thread of
+    this process with 0), so downloads and parsing go on meanwhile on another core. A worker that dies (a PDF that
+    exhausts memory) is replaced; the page it held is converted in a thread.
     """
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.processes = max(0, crawler.settings.getint("CHIDAO_CONVERT_PROCESSES", 1))
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self.pool is None and self.processes:
+            # spawn: a fork of a process running the reactor's threads is not safe.
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_warm_converter)
+        return self.pool
+
+    async def _convert(self, item: CrawledItem) -> Converted:
+        found = candidates(item)
+        pool = self._pool()
+        if pool is not None:
+            try:
+                if is_asyncio_available():
+                    return await asyncio.wrap_future(pool.submit(convert_candidates, found))
+                return await run_in_thread(lambda: pool.submit(convert_candidates, found).result())
+            except BrokenProcessPool:
+                logger.warning("%s: the conversion worker died; converting in this process", item["url"])
+                self.count("convert/worker_died")
+                if self.pool is pool:
+                    self.pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+        return await run_in_thread(convert_candidates, found)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
     async def process_item(self, item: CrawledItem) -> CrawledItem:
         url = item["url"]
         declared = item.get("canonical_url") or url
         # A page may only speak for its own site: a canonical elsewhere (syndication) keeps the URL fetched.
         item["canonical_url"] = canonical_url(declared if same_site(declared, url) else url)
-        text, source, errors = await run_in_thread(convert, item)
+        text, source, errors = await self._convert(item)
         self.count("convert/failed_candidate", len(errors))
         if text is None:
             self.count("convert/failed")
@@ -184,54 +245,178 @@ def item_meta(item: CrawledItem) -> dict[str, Any]:
     return meta
 
 
+# Canonical URLs accepted by a crawl's StorePipeline and not yet committed, by crawler: SkipStoredMiddleware reads it.
+_UNSTORED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
 class StorePipeline(_Stage):
-    """Stores each item as a Document through ``pipeline.ingest``, in its own transaction."""
+    """Stores items as Documents through ``pipeline.ingest``, a batch per transaction, in a thread of its own.
+
+    One transaction per page cost more than the page's download: items wait in a batch until it holds
+    ``CHIDAO_STORE_BATCH`` of them or its first is ``CHIDAO_STORE_SECONDS`` old, and the batch is stored in one
+    transaction (batches in order, one at a time); the last one when the spider closes. Crash-safe: a batch is
+    committed whole or not at all, and a URL counts as stored once committed, so a killed crawl loses only the
+    uncommitted batch, which the next crawl fetches again; until then ``SkipStoredMiddleware`` knows its URLs too.
+    A batch whose transaction fails is stored again one item per transaction, so one bad item costs only itself.
+    """
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.factory = session_factory(crawler.settings.get("CHIDAO_DB"))
+        self.batch_size = max(1, crawler.settings.getint("CHIDAO_STORE_BATCH", 100))
+        self.seconds = crawler.settings.getfloat("CHIDAO_STORE_SECONDS", 1.0)
+        self.batch: list[dict[str, Any]] = []
+        self.batch_since = 0.0
+        self.unstored = _UNSTORED.setdefault(crawler, set())
+        self.source_ids: dict[str, int] = {}
+        self.writing: Any = None  # the Deferred of the last batch handed to the store thread
+        self.threads: Any = None
+        self.timer: Any = None
 
     def open_spider(self) -> None:
         """The spider's sources, with their kind and site, before any of their documents."""
+        from twisted.python.threadpool import ThreadPool
+
         with self.factory() as session, session.begin():
             for source in getattr(self.crawler.spider, "sources", []):
                 url = next(iter(source.urls()), None)
                 root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/" if url else None
-                crud.get_or_create_source(session, name=source.name, kind=source.kind, url=root)
+                self.source_ids[source.name] = crud.get_or_create_source(session, name=source.name, kind=source.kind,
+                                                                         url=root).id
+        self.threads = ThreadPool(1, 1, name="chidao-store")  # one writer: batches are stored in order
+        self.threads.start()
+        if self.seconds > 0:
+            self.timer = create_looping_call(self._flush_if_old)
+            self.timer.start(max(self.seconds / 2, 0.05), now=False)
 
     def process_item(self, item: CrawledItem) -> CrawledItem:
         published = parse_published(item.get("published"))
         args: dict[str, Any] = dict(url=item["canonical_url"], title=item.get("title"), published=published,
-                                    source=item["source"], meta=item_meta(item))
+                                    source=item["source"], meta=item_meta(item),
+                                    source_id=self.source_ids.get(item["source"]))
         if item.get("text") is not None:
             args["text"] = item["text"]
         else:  # stored as failed, with the converter's reason
             label, content, filename, content_type = (candidates(item) or [("", b"", None, None)])[0]
             args.update(content=content, filename=filename, content_type=content_type)
-        with self.factory() as session, session.begin():
-            result = ingest_item(session, **args)
-        self.count(f"store/{result.status}")
-        if not result.ok:
-            logger.warning("%s: stored as failed (%s)", item["url"], result.reason)
+        if not self.batch:
+            self.batch_since = time.monotonic()
+        self.batch.append(args)
+        self.unstored.add(item["canonical_url"])
+        if len(self.batch) >= self.batch_size:
+            self.flush()
         return item
+
+    def _flush_if_old(self) -> None:
+        if self.batch and time.monotonic() - self.batch_since >= self.seconds:
+            self.flush()
+
+    def flush(self) -> Any:
+        """Hand the batch to the store thread; the Deferred of its commit."""
+        from twisted.internet import reactor, threads
+
+        batch, self.batch = self.batch, []
+        if not batch:
+            return self.writing
+        done = threads.deferToThreadPool(reactor, self.threads, self._store, batch)
+        done.addCallback(self._stored, batch)
+        done.addErrback(lambda failure: logger.error("a batch of %d items was not stored: %s", len(batch),
+                                                     failure.getErrorMessage()))
+        self.writing = done
+        return done
+
+    def _store(self, batch: list[dict[str, Any]]) -> list[Any]:
+        """In the store thread: the batch in one transaction, else item by item (what failed is None)."""
+        try:
+            with self.factory() as session, session.begin():
+                return list(ingest_items(session, batch))
+        except Exception as exc:  # noqa: BLE001 - a database error: find the item(s) it was about
+            logger.warning("a batch of %d items failed (%s: %s); storing them one by one", len(batch),
+                           type(exc).__name__, exc)
+        results = []
+        for args in batch:
+            try:
+                with self.factory() as session, session.begin():
+                    results.append(ingest_item(session, **args))
+            except Exception as exc:  # noqa: BLE001 - logged, counted; the others are stored
+                logger.error("%s: not stored (%s: %s)", args["url"], type(exc).__name__, exc)
+                results.append(None)
+        return results
+
+    def _stored(self, results: list[Any], batch: list[dict[str, Any]]) -> None:
+        """In the reactor thread, once the batch is committed: stats, and its URLs are no longer pending."""
+        for args, result in zip(batch, results, strict=True):
+            self.unstored.discard(args["url"])
+            if result is None:
+                self.count("store/error")
+                continue
+            self.count(f"store/{result.status}")
+            if not result.ok:
+                logger.warning("%s: stored as failed (%s)", args["url"], result.reason)
+
+    async def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        last = self.flush()
+        try:
+            if last is not None:
+                await maybe_deferred_to_future(last)
+        finally:
+            if self.threads is not None:
+                self.threads.stop()
 
 
 class SkipStoredMiddleware:
-    """Ignores requests for pages already stored (by canonical URL): incremental crawls."""
+    """Ignores requests for pages already stored (by canonical URL) or waiting to be: incremental crawls.
+
+    It asks the store once per article request, so it keeps one DBAPI connection and a statement compiled once
+    (a tenth of the cost of a pooled SQLAlchemy query); every look sees what is committed by then.
+    """
 
     def __init__(self, crawler: Any, db: str | None) -> None:
         self.crawler = crawler
-        self.factory = session_factory(db)
+        self.engine = get_engine(db)
+        # URLs are unique: one row at most. The only parameter is the URL, by position or by name.
+        compiled = select(Document.id).where(Document.url == bindparam("url")).compile(dialect=self.engine.dialect)
+        self.sql = compiled.string
+        self.positional = bool(compiled.positiontup)
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        self.connection: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SkipStoredMiddleware:
+        from scrapy import signals
+
         if crawler.settings.getbool("CHIDAO_REFETCH"):
             raise NotConfigured
-        return cls(crawler, crawler.settings.get("CHIDAO_DB"))
+        middleware = cls(crawler, crawler.settings.get("CHIDAO_DB"))
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
+
+    def close(self, **_: Any) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def _in_store(self, url: str) -> bool:
+        if self.connection is None:
+            self.connection = self.engine.raw_connection()
+        params = (url,) if self.positional else {"url": url}
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self.sql, params)
+            return cursor.fetchone() is not None
+        finally:
+            cursor.close()
+            if not self.sqlite:  # no transaction left open: the next look sees newer commits
+                self.connection.rollback()
 
     def stored(self, url: str) -> bool:
-        with self.factory() as session:
-            return session.scalar(select(Document.id).where(Document.url == canonical_url(url))) is not None
+        url = canonical_url(url)
+        # The batch first: its URLs leave it only once committed, so none falls between the two looks.
+        if url in _UNSTORED.get(self.crawler, ()):
+            return True
+        return self._in_store(url)
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("chidao_item") and self.stored(request.url):
