@@ -102,3 +102,17 @@ def test_change_feed_hits_match_the_orm_hits(many):
     rows = search._load(many, select(Directive).where(Directive.seq > 10).order_by(Directive.seq).limit(40))
     expected = [h.to_json() for h in search._hits(many, rows, None, ROLES["any"])]
     assert [h.to_json() for h in search.changes_since(many, seq=10, limit=40)] == expected
+
+
+def test_free_text_follows_an_edit(many):
+    """The full-text index follows ``search_text`` on update (PostgreSQL: the trigger of migration 0003)."""
+    from store import crud
+
+    d = many.scalar(select(Directive).where(Directive.active.is_(True), Directive.cluster_id.is_(None))
+                    .order_by(Directive.id).limit(1))
+    assert d.id not in [h.id for h in search_tasks(many, query=TaskQuery(text="ubnd tinh quang tri")).items]
+    crud.review_directive(many, directive=d, who="lan", action="edit",
+                          changes={"coordinate": ["Ủy ban nhân dân tỉnh Quảng Trị"]})
+    many.commit()
+    for words in ("ubnd tinh quang tri", "uy ban nhan dan tinh quang tri"):  # the name and its abbreviation
+        assert d.id in [h.id for h in search_tasks(many, query=TaskQuery(text=words), limit=200).items]

@@ -3,8 +3,9 @@
 A search by body walks ``directive_bodies`` by (body_name, role) newest first, so that index carries the role and
 the directive id. A deadline range reads the deadline index with what decides a task (cluster head, active) and
 its id, without touching the rows. On PostgreSQL the ``to_tsvector`` of each directive is stored
-(``search_vector``, a generated column) and GIN-indexed under the old name, instead of being recomputed for every
-row a plan reads; SQLite keeps its FTS5 table.
+(``search_vector``, kept by a trigger) and GIN-indexed under the old name, instead of being recomputed for every
+row a plan reads; SQLite keeps its FTS5 table. A trigger rather than a generated column: rows copied with
+``INSERT … SELECT *`` (snapshots, restores) still go in.
 
 Revision ID: 0003
 Revises: 0002
@@ -24,12 +25,18 @@ depends_on: str | Sequence[str] | None = None
 
 PG_VECTOR = [
     "DROP INDEX IF EXISTS ix_directives_search",
-    "ALTER TABLE directives ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "ALTER TABLE directives ADD COLUMN search_vector tsvector",
+    "UPDATE directives SET search_vector = to_tsvector('simple', search_text)",
+    "CREATE FUNCTION directives_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "NEW.search_vector := to_tsvector('simple', NEW.search_text); RETURN NEW; END $$",
+    "CREATE TRIGGER directives_search_vector BEFORE INSERT OR UPDATE OF search_text ON directives "
+    "FOR EACH ROW EXECUTE FUNCTION directives_search_vector()",
     "CREATE INDEX ix_directives_search ON directives USING gin (search_vector)",
 ]
 PG_EXPRESSION = [
     "DROP INDEX IF EXISTS ix_directives_search",
+    "DROP TRIGGER IF EXISTS directives_search_vector ON directives",
+    "DROP FUNCTION IF EXISTS directives_search_vector()",
     "ALTER TABLE directives DROP COLUMN IF EXISTS search_vector",
     "CREATE INDEX ix_directives_search ON directives USING gin (to_tsvector('simple', search_text))",
 ]
