@@ -84,12 +84,11 @@ def _paged(session, query: TaskQuery, limit: int) -> list[dict]:
         cursor = page.next_cursor
 
 
-@pytest.mark.parametrize("chunks", [(256, 8192, 20000), (1, 2, 5)])
-def test_pages_are_those_of_the_plain_query(many, monkeypatch, chunks):
-    first, most, listed = chunks
-    monkeypatch.setattr(search, "_FIRST_CHUNK", first)
-    monkeypatch.setattr(search, "_MAX_CHUNK", most)
-    monkeypatch.setattr(search, "_LISTED", listed)
+@pytest.mark.parametrize("sizes", [(256, 8192, 20000, 4096, 20000), (1, 2, 5, 3, 0), (2, 8, 1000, 2, 10**9)])
+def test_pages_are_those_of_the_plain_query(many, monkeypatch, sizes):
+    for name, value in zip(("_FIRST_CHUNK", "_MAX_CHUNK", "_LISTED", "_PG_WINDOW", "_PG_TEXT_MATCHES"), sizes,
+                           strict=True):
+        monkeypatch.setattr(search, name, value)
     for query in QUERIES:
         expected = _reference(many, query)
         assert len(expected) == count_tasks(many, query=query)
