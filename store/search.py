@@ -350,9 +350,9 @@ def _row_provenance(r: Any) -> Provenance:
 
 _FIRST_CHUNK = 256
 _MAX_CHUNK = 8192
-_LISTED = 20000
+_LISTED = 10000
 _PG_WINDOW = 4096
-_PG_TEXT_MATCHES = 20000
+_PG_WALK = 30000
 
 
 @dataclass(slots=True)
@@ -457,43 +457,53 @@ def _page_ids(session: Session, query: TaskQuery, family: BodyFamily | None, rol
             candidates = _candidates(session, driver[0], below, size)  # type: ignore[index]
         if not candidates:
             return found
-        found += _core(session).execute(newest.where(*where, _among(session, candidates))
-                                        .limit(count - len(found))).scalars()
+        hits = list(_core(session).execute(newest.where(*where, _among(session, candidates))
+                                           .limit(count - len(found))).scalars())
+        found += hits
         if len(found) >= count or len(candidates) < size:
             return found
         below = candidates[-1]
-        size = min(4 * size, _MAX_CHUNK)
+        # The next chunk: what this one's rate of matches says is left to find, with a margin; 4x without a match.
+        wanted = count - len(found)
+        size = min(_MAX_CHUNK, max(wanted, wanted * 3 * len(candidates) // (2 * len(hits)) + 1 if hits else 4 * size))
 
 
 def _pg_text_ids(session: Session, query: TaskQuery, family: BodyFamily | None, terms: list[str],
                  below: int | None, count: int) -> list[int]:
-    """PostgreSQL, free text without a body or topic: the newest rows are read in windows, newest first, while the
-    words are common in them; the GIN index is used once they are rare enough that reading every match costs less.
+    """PostgreSQL, free text without a body or topic: the newest rows are read first, and on while the rate of
+    matches among them promises the page within ``_PG_WALK`` rows; else the GIN index finds every match.
 
     The planner estimates the words as independent, but a query is usually a phrase ("du thao nghi dinh": each word
-    common, together in one task of ten), so it takes 100,000 matches for a thousand and sorts them all."""
+    common, together in one task of ten), so it takes 100,000 matches for a thousand and sorts them all; and the
+    GIN index reads the whole posting list of each common word ("so", "co", "hoi") whatever the matches."""
     where = _conditions(session, query, family, with_text=False, probe=True)
     tsquery = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(terms))
-    found: list[int] = []
-    size = _PG_WINDOW
-    for _ in range(3):
-        window = select(Directive.__table__, literal_column("directives.search_vector").label("search_vector"))
-        if below is not None:
-            window = window.where(Directive.id < below)
-        w = window.order_by(Directive.id.desc()).limit(size).subquery("text_window")
-        words = w.c.search_vector.op("@@")(tsquery)
-        matching = and_(words, *(ClauseAdapter(w).traverse(c) for c in where))
-        rows, lowest, said, ids = _core(session).execute(select(
-            func.count(), func.min(w.c.id), func.count().filter(words),
-            func.array_agg(aggregate_order_by(w.c.id, w.c.id.desc())).filter(matching),
-        ).select_from(w)).one()
-        found += (ids or [])[:count - len(found)]
-        if len(found) >= count or rows < size or lowest is None:
+
+    def window(size: int, under: int | None) -> tuple[Any, ColumnElement[bool]]:
+        rows = select(Directive.__table__, literal_column("directives.search_vector").label("search_vector"))
+        if under is not None:
+            rows = rows.where(Directive.id < under)
+        w = rows.order_by(Directive.id.desc()).limit(size).subquery("text_window")
+        return w, and_(w.c.search_vector.op("@@")(tsquery), *(ClauseAdapter(w).traverse(c) for c in where))
+
+    w, matching = window(_PG_WINDOW, below)
+    rows, lowest, ids = _core(session).execute(select(
+        func.count(), func.min(w.c.id), func.array_agg(aggregate_order_by(w.c.id, w.c.id.desc())).filter(matching),
+    ).select_from(w)).one()
+    found = list(ids or [])[:count]
+    if len(found) >= count or rows < _PG_WINDOW or lowest is None:
+        return found
+    below = lowest
+    wanted = count - len(found)
+    if found and wanted * rows <= _PG_WALK * len(found):  # common enough: read on, stopping at the page's end
+        size = min(_PG_WALK, 2 * wanted * rows // len(found) + 1)
+        w, matching = window(size, below)
+        found += _core(session).execute(select(w.c.id).where(matching).order_by(w.c.id.desc()).limit(wanted)).scalars()
+        if len(found) >= count:
             return found
-        below = lowest
-        if said * lowest <= _PG_TEXT_MATCHES * rows:  # the words' matches left, at this window's rate: few enough
-            break
-        size *= 4
+        below = _core(session).execute(select(func.min(w.c.id))).scalar()
+        if below is None:
+            return found
     more = select(Directive.id).where(*_conditions(session, query, family), Directive.id < below)
     return found + list(_core(session).execute(more.order_by(Directive.id.desc()).limit(count - len(found)))
                         .scalars())

@@ -84,9 +84,9 @@ def _paged(session, query: TaskQuery, limit: int) -> list[dict]:
         cursor = page.next_cursor
 
 
-@pytest.mark.parametrize("sizes", [(256, 8192, 20000, 4096, 20000), (1, 2, 5, 3, 0), (2, 8, 1000, 2, 10**9)])
+@pytest.mark.parametrize("sizes", [(256, 8192, 10000, 4096, 30000), (1, 2, 5, 3, 0), (2, 8, 1000, 2, 10**9)])
 def test_pages_are_those_of_the_plain_query(many, monkeypatch, sizes):
-    for name, value in zip(("_FIRST_CHUNK", "_MAX_CHUNK", "_LISTED", "_PG_WINDOW", "_PG_TEXT_MATCHES"), sizes,
+    for name, value in zip(("_FIRST_CHUNK", "_MAX_CHUNK", "_LISTED", "_PG_WINDOW", "_PG_WALK"), sizes,
                            strict=True):
         monkeypatch.setattr(search, name, value)
     for query in QUERIES:
