@@ -22,25 +22,28 @@ Conversion (trafilatura, PDF, DOCX) costs more than everything else a page takes
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-import multiprocessing
+import os
+import pickle
+import sys
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.settings import Settings
-from scrapy.utils.asyncio import create_looping_call, is_asyncio_available, run_in_thread
+from scrapy.utils.asyncio import create_looping_call, run_in_thread
 from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy import bindparam, select
+from twisted.internet.defer import Deferred
+from twisted.internet.protocol import ProcessProtocol
 
 from crawler.items import CrawledItem
 from pipeline.convert import ConversionError, fix_legacy, to_text
@@ -136,11 +139,79 @@ def convert(item: CrawledItem) -> Converted:
     return convert_candidates(candidates(item))
 
 
-def _warm_converter() -> None:
-    """Imports the converters in a new worker, before its first page."""
+# --- conversion workers -------------------------------------------------------------------------------------------
+# A worker is ``python -c`` running ``serve_conversions``: no multiprocessing, so nothing depends on how the crawl
+# was started (a script without a ``__main__`` guard would be run again by a spawned child). Frames are a 4-byte
+# length and a pickle, both ways, answers in the order of the questions.
+
+_WORKER = "from pipeline.crawl import serve_conversions; serve_conversions()"
+
+
+def _frame(value: Any) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(4, "big") + data
+
+
+def serve_conversions() -> None:
+    """A worker's loop: candidates in on stdin, ``(True, convert_candidates(...))`` or ``(False, why)`` out."""
     from pipeline.convert import _extractors
 
-    _extractors()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print cannot break the frames
+    _extractors()  # trafilatura imported before the first page
+    while len(head := stdin.read(4)) == 4:
+        found = pickle.loads(stdin.read(int.from_bytes(head, "big")))
+        try:
+            answer: tuple[bool, Any] = (True, convert_candidates(found))
+        except Exception as exc:  # noqa: BLE001 - the item fails, as it would in this process
+            answer = (False, f"{type(exc).__name__}: {exc}")
+        stdout.write(_frame(answer))
+        stdout.flush()
+
+
+class WorkerDied(Exception):
+    """A conversion worker exited with pages in hand."""
+
+
+class _Converter(ProcessProtocol):
+    """The crawler's end of one worker: read by the reactor, no thread of its own."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.waiting: deque[Deferred] = deque()
+        self.ended = Deferred()
+        self.alive = True
+
+    def convert(self, found: list[tuple[str, bytes, str | None, str | None]]) -> Deferred:
+        answer: Deferred = Deferred()
+        self.waiting.append(answer)
+        self.transport.write(_frame(found))
+        return answer
+
+    def outReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's API
+        self.buffer += data
+        while len(self.buffer) >= 4:
+            size = int.from_bytes(self.buffer[:4], "big")
+            if len(self.buffer) < 4 + size:
+                return
+            ok, value = pickle.loads(bytes(self.buffer[4:4 + size]))
+            del self.buffer[:4 + size]
+            answer = self.waiting.popleft()
+            if ok:
+                answer.callback(value)
+            else:
+                answer.errback(RuntimeError(value))
+
+    def errReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's API
+        for line in data.decode("utf-8", "replace").splitlines():
+            if line.strip():
+                logger.warning("converter: %s", line)
+
+    def processEnded(self, reason: Any) -> None:  # noqa: N802 - Twisted's API
+        self.alive = False
+        while self.waiting:
+            self.waiting.popleft().errback(WorkerDied(reason.getErrorMessage()))
+        self.ended.callback(None)
 
 
 class NormalisePipeline(_Stage):
@@ -154,35 +225,48 @@ class NormalisePipeline(_Stage):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.processes = max(0, crawler.settings.getint("CHIDAO_CONVERT_PROCESSES", 1))
-        self.pool: ProcessPoolExecutor | None = None
+        self.workers: list[_Converter] = []
+        self.dead: list[_Converter] = []
 
-    def _pool(self) -> ProcessPoolExecutor | None:
-        if self.pool is None and self.processes:
-            # spawn: a fork of a process running the reactor's threads is not safe.
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_warm_converter)
-        return self.pool
+    def _worker(self) -> _Converter | None:
+        """The live worker with the fewest pages in hand, started when fewer than asked for are alive."""
+        from twisted.internet import reactor
+
+        self.workers = [w for w in self.workers if w.alive]
+        if not self.processes:
+            return None
+        if len(self.workers) < self.processes:
+            worker = _Converter()
+            root = str(Path(__file__).resolve().parent.parent)
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+            reactor.spawnProcess(worker, sys.executable, [sys.executable, "-c", _WORKER], env=env)
+            self.workers.append(worker)
+        return min(self.workers, key=lambda w: len(w.waiting))
 
     async def _convert(self, item: CrawledItem) -> Converted:
         found = candidates(item)
-        pool = self._pool()
-        if pool is not None:
+        worker = self._worker()
+        if worker is not None:
             try:
-                if is_asyncio_available():
-                    return await asyncio.wrap_future(pool.submit(convert_candidates, found))
-                return await run_in_thread(lambda: pool.submit(convert_candidates, found).result())
-            except BrokenProcessPool:
-                logger.warning("%s: the conversion worker died; converting in this process", item["url"])
+                return await maybe_deferred_to_future(worker.convert(found))
+            except WorkerDied as exc:
+                logger.warning("%s: the conversion worker died (%s); converting in this process", item["url"], exc)
                 self.count("convert/worker_died")
-                if self.pool is pool:
-                    self.pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
+                if worker not in self.dead:
+                    self.dead.append(worker)
+                if len(self.dead) >= 3:
+                    logger.warning("conversion workers keep dying: converting in this process from now on")
+                    self.processes = 0
         return await run_in_thread(convert_candidates, found)
 
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    async def close_spider(self) -> None:
+        """Workers end when their input does; waited for, so none outlives the crawl."""
+        for worker in self.workers:
+            if worker.alive:
+                worker.transport.closeStdin()
+        for worker in self.workers:
+            await maybe_deferred_to_future(worker.ended)
+        self.workers = []
 
     async def process_item(self, item: CrawledItem) -> CrawledItem:
         url = item["url"]
