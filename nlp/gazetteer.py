@@ -763,12 +763,14 @@ class Gazetteer:
         mf = match_form(text)
         if mentions is None:
             mentions = self.find(text, on=on, province=province)
-        taken = [(m.start, m.end) for m in mentions]
+        taken = bytearray(len(mf) + 1)  # one byte per character named already: a long text costs no more per check
+        for m in mentions:
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
         ubnd = self._head_named("Ủy ban nhân dân")
         out: list[BodyMention] = []
 
         def free(s: int, e: int) -> bool:
-            return all(e <= a or s >= b for a, b in taken)
+            return taken.find(1, s, e) == -1
 
         for m in self._place_re.finditer(mf):
             s, e = m.span()
@@ -779,7 +781,7 @@ class Gazetteer:
                 continue
             name = self._at(self._generated[(ubnd.hid, prov.key)], on)
             out.append(BodyMention(start=s, end=e, text=text[s:e], name=name, kind="place"))
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
         for m in re.finditer(r"(?<!\w)(?P<u>huyện|thị\s+xã|quận|thành\s+phố)\s+", mf):
             unit = self._local_units.get(_key(m.group("u")))
             got = self._place_name(text, m.end(), unit)
@@ -1278,8 +1280,15 @@ class Gazetteer:
                 defs.extend((short, full, first, first, True) for short in shorts)
         if not defs:
             return chosen
-        occupied = [(c.start, c.end) for c in chosen + added]
-        inside_defs = [(d[2], d[3]) for d in defs if d[3] > d[2]]
+        # characters already named, and inside a definition: one byte each, so a long text's thousands of
+        # mentions cost no more per match than a few
+        occupied = bytearray(len(mf) + 1)
+        for c in chosen + added:
+            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
+        in_def = bytearray(len(mf) + 1)
+        for d in defs:
+            if d[3] > d[2]:
+                in_def[d[2]:d[3]] = b"\x01" * (d[3] - d[2])
         for alias, body, dstart, dend, whole in defs:
             toks = _tokens(alias)
             if not toks or len(alias) < 2:
@@ -1288,14 +1297,14 @@ class Gazetteer:
             rx = re.compile(r"(?<!\w)" + _seq_regex(toks) + r"(?!\w)")
             for m in rx.finditer(mf, 0 if whole else dend):
                 s, e = m.span()
-                if dstart <= s < dend or any(a <= s < b for a, b in inside_defs) or any(s < b and a < e for a, b in occupied):
+                if dstart <= s < dend or in_def[s] or occupied.find(1, s, e) != -1:
                     continue
                 if not _case_ok(text, s, e, strict) or alias[:1].isupper() and not _is_cap(text, s):
                     continue
                 if self._short_stop.match(mf, e) and not _key(alias).endswith("đặc biệt"):
                     continue
                 added.append(_Cand(s, e, body, "body", _PRIO_FIXED))
-                occupied.append((s, e))
+                occupied[s:e] = b"\x01" * (e - s)
         return sorted(chosen + added, key=lambda c: c.start)
 
     def _alias_like(self, inner: str, name: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -9,9 +11,13 @@ from nlp.topics import topics_of
 
 
 def topics(doc: Doc) -> Doc:
-    mentions = doc._.body_mentions or []
+    mentions = sorted(doc._.body_mentions or [], key=lambda m: m.start)
+    starts = [m.start for m in mentions]
+    longest = max((m.end - m.start for m in mentions), default=0)
     for d in doc._.directives or []:
-        names = [(m.start - d.start, m.end - d.start) for m in mentions if m.start < d.end and m.end > d.start]
+        # only mentions starting less than the longest mention before the clause can reach into it
+        near = mentions[bisect.bisect_right(starts, d.start - longest):bisect.bisect_left(starts, d.end)]
+        names = [(m.start - d.start, m.end - d.start) for m in near if m.end > d.start]
         d.topics = topics_of(d.text, ignore=names)
     return doc
 
