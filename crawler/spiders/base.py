@@ -16,10 +16,13 @@ import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import scrapy
+from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 from scrapy.http import Response, TextResponse
 
 from crawler.dates import day_of, parse_published
@@ -37,10 +40,30 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=1024)
+def _evaluator(query: str) -> etree.XPath:
+    return etree.XPath(HTMLTranslator().css_to_xpath(query), smart_strings=False)
+
+
+def css_values(selector: Selector | SelectorList | TextResponse, query: str) -> list[str]:
+    """``selector.css(query).getall()`` for an HTML page or element, without a Selector object per match.
+
+    A page asks a dozen queries, most of them for a text or an attribute: parsel's objects around each match cost
+    more than the match. The XPath is parsel's own translation, the serialisation its own too.
+    """
+    sel = selector.selector if isinstance(selector, TextResponse) else selector
+    root = getattr(sel, "root", None)
+    if getattr(sel, "type", None) != "html" or not isinstance(root, etree._Element):
+        return selector.css(query).getall()
+    return [value if isinstance(value, str) else
+            etree.tostring(value, method="html", encoding="unicode", with_tail=False)
+            for value in _evaluator(query)(root)]
+
+
 def first(selector: Selector | SelectorList | TextResponse, queries: Iterable[str]) -> str | None:
     """The value of the first query that matches: ``::text`` queries join their texts, the others take one value."""
     for query in queries:
-        values = selector.css(query).getall()
+        values = css_values(selector, query)
         if query.rstrip().endswith("::text"):
             value = clean(" ".join(values))
         else:
@@ -53,7 +76,7 @@ def first(selector: Selector | SelectorList | TextResponse, queries: Iterable[st
 def every(selector: Selector | SelectorList | TextResponse, queries: Iterable[str]) -> list[str]:
     """All values of the first query that matches anything, cleaned and de-duplicated in order."""
     for query in queries:
-        values = [v for v in map(clean, selector.css(query).getall()) if v]
+        values = [v for v in map(clean, css_values(selector, query)) if v]
         if values:
             return list(dict.fromkeys(values))
     return []
