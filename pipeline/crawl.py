@@ -8,7 +8,7 @@ One class per concern, each counting what it did in the crawl's stats (``chidao/
   through ``pipeline.convert``: for an official document its first attachment that converts (DOCX before PDF, as
   DOCX keeps the text exact), else the page's article region, else the whole page;
 - ``DeduplicatePipeline``: within a run, one item per canonical URL and per text;
-- ``StorePipeline``: ``pipeline.ingest.ingest_item``, items stored in batches (``CHIDAO_STORE_BATCH`` items or
+- ``StorePipeline``: ``pipeline.ingest.ingest_items``, items stored in batches (``CHIDAO_STORE_BATCH`` items or
   ``CHIDAO_STORE_SECONDS`` seconds, whichever comes first, and at the end), one transaction per batch, in a thread
   of its own; a conversion failure is stored as a failed document with its reason, so ``chidao status`` lists it.
 
