@@ -354,6 +354,8 @@ _FIRST_CHUNK = 256
 _MAX_CHUNK = 8192
 _LISTED = 10000
 _PG_WINDOW = 4096
+_CONDITION_COLUMNS = (Directive.id, Directive.active, Directive.cluster_id, Directive.deadline, Directive.review_status,
+                      Directive.issuer_key, Directive.document_id, Directive.doc_date)  # what ``_conditions`` reads
 _PG_WALK = 30000
 
 
@@ -397,7 +399,20 @@ def _candidates(session: Session, streams: list[_Stream], below: int | None, siz
             arm = arm.where(stream.id < below)
         arms.append(arm.order_by(stream.id.desc()).limit(size).subquery())
     stmt = union_all(*(select(a.c.id) for a in arms)) if len(arms) > 1 else select(arms[0].c.id)
-    return sorted(set(_core(session).execute(stmt).scalars().all()), reverse=True)[:size]
+    return sorted(set(_id_list(session, stmt)), reverse=True)[:size]
+
+
+def _id_list(session: Session, stmt: Any) -> list[int]:
+    """The ids ``stmt`` selects, aggregated into one value by the database: thousands of ids then cost one object,
+    not a row object each (which made Python's cyclic garbage collector run a full pass every few searches)."""
+    ids = stmt.subquery()
+    column = next(iter(ids.c))
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return json.loads(_core(session).execute(select(func.json_group_array(column))).scalar() or "[]")
+    if dialect == "postgresql":
+        return _core(session).execute(select(func.array_agg(column))).scalar() or []
+    return list(_core(session).execute(select(column)).scalars())
 
 
 def _among(session: Session, ids: Sequence[int], column: Any = Directive.id) -> ColumnElement[bool]:
@@ -427,7 +442,7 @@ def _deadline_ids(session: Session, query: TaskQuery) -> list[int] | None:
         bounds.append(Directive.deadline < (query.today or date.today()))
     if not bounds:
         return None
-    ids = _core(session).execute(select(Directive.id).where(*bounds).limit(_LISTED)).scalars().all()
+    ids = _id_list(session, select(Directive.id).where(*bounds).limit(_LISTED))
     return sorted(ids, reverse=True) if len(ids) < _LISTED else None
 
 
@@ -481,11 +496,16 @@ def _pg_text_ids(session: Session, query: TaskQuery, family: BodyFamily | None, 
     where = _conditions(session, query, family, with_text=False, probe=True)
     tsquery = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(terms))
 
-    def window(size: int, under: int | None) -> tuple[Any, ColumnElement[bool]]:
-        rows = select(Directive.__table__, literal_column("directives.search_vector").label("search_vector"))
+    def window(size: int, under: int | None, *, ids_only: bool = False) -> tuple[Any, ColumnElement[bool]]:
+        """The ``size`` newest rows below ``under`` (forced: a LIMIT subquery), with what ``_conditions`` reads."""
+        columns = [Directive.id] if ids_only else [*_CONDITION_COLUMNS, literal_column("directives.search_vector")
+                                                   .label("search_vector")]
+        rows = select(*columns)
         if under is not None:
             rows = rows.where(Directive.id < under)
         w = rows.order_by(Directive.id.desc()).limit(size).subquery("text_window")
+        if ids_only:
+            return w, w.c.id.is_not(None)
         return w, and_(w.c.search_vector.op("@@")(tsquery), *(ClauseAdapter(w).traverse(c) for c in where))
 
     w, matching = window(_PG_WINDOW, below)
@@ -503,6 +523,7 @@ def _pg_text_ids(session: Session, query: TaskQuery, family: BodyFamily | None, 
         found += _core(session).execute(select(w.c.id).where(matching).order_by(w.c.id.desc()).limit(wanted)).scalars()
         if len(found) >= count:
             return found
+        w, _ = window(size, below, ids_only=True)
         below = _core(session).execute(select(func.min(w.c.id))).scalar()
         if below is None:
             return found
