@@ -5,7 +5,7 @@ One class per concern, each counting what it did in the crawl's stats (``chidao/
 
 - ``ValidatePipeline``: an item must name its URL and source and carry something to read;
 - ``NormalisePipeline``: canonical URL, title repaired (legacy encodings) and tidied, and the text, converted once
-  through ``pipeline.convert``: for an official document its first attachment that converts (DOCX before PDF, as
+  through ``pipeline.conversion``: for an official document its first attachment that converts (DOCX before PDF, as
   DOCX keeps the text exact), else the page's article region, else the whole page;
 - ``DeduplicatePipeline``: within a run, one item per canonical URL and per text;
 - ``StorePipeline``: ``pipeline.ingest.ingest_items``, items stored in batches (``CHIDAO_STORE_BATCH`` items or
@@ -17,7 +17,8 @@ waiting in the store's batch, so a second crawl fetches only listings and what i
 changed content is then detected by the text's hash).
 
 Conversion (trafilatura, PDF, DOCX) costs more than everything else a page takes, so it runs in a worker process
-(``CHIDAO_CONVERT_PROCESSES``, 0 for a thread of this process): the crawler's own work keeps its core.
+(``CHIDAO_CONVERT_PROCESSES``, 0 for a thread of this process; ``pipeline.conversion``): the crawler's own work
+keeps its core.
 """
 
 from __future__ import annotations
@@ -25,11 +26,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import sys
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -42,11 +41,10 @@ from scrapy.settings import Settings
 from scrapy.utils.asyncio import create_looping_call, run_in_thread
 from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy import bindparam, select
-from twisted.internet.defer import Deferred
-from twisted.internet.protocol import ProcessProtocol
 
 from crawler.items import CrawledItem
-from pipeline.convert import ConversionError, fix_legacy, to_text
+from pipeline.conversion import WORKER, Converted, Converter, WorkerDied, candidates, convert_candidates
+from pipeline.convert import fix_legacy
 from pipeline.ingest import canonical_url, ingest_item, ingest_items, parse_published
 from store import crud
 from store.db import get_engine, session_factory
@@ -54,8 +52,6 @@ from store.models import Document
 
 logger = logging.getLogger(__name__)
 
-# Attachment kinds in the order their text is preferred.
-ATTACHMENT_PREFERENCE = ("docx", "pdf", "doc")
 _META_FIELDS = ("kind", "author", "summary", "tags", "effective", "fetched", "text_from", "number", "doc_type",
                 "issuer", "signer")
 
@@ -93,125 +89,8 @@ class ValidatePipeline(_Stage):
         return item
 
 
-def _attachment_rank(attachment: dict[str, Any]) -> int:
-    name = (attachment.get("filename") or attachment.get("url") or "").lower()
-    ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    return ATTACHMENT_PREFERENCE.index(ext) if ext in ATTACHMENT_PREFERENCE else len(ATTACHMENT_PREFERENCE)
-
-
-def candidates(item: CrawledItem) -> list[tuple[str, bytes, str | None, str | None]]:
-    """(label, bytes, filename, content type) worth converting, best first."""
-    out = []
-    if item.get("kind") == "document":
-        for attachment in sorted(item.get("attachments") or [], key=_attachment_rank):
-            if attachment.get("content"):
-                out.append((attachment.get("filename") or "attachment", attachment["content"],
-                            attachment.get("filename"), attachment.get("content_type")))
-    content_type = item.get("content_type") or "text/html"
-    if item.get("body_html"):
-        body_type = f"text/html; charset={item.get('encoding') or 'utf-8'}"
-        out.append(("body", item["body_html"], None, body_type))
-    if item.get("html"):
-        out.append(("page", item["html"], None, content_type))
-    return out
-
-
 def same_site(url: str, other: str) -> bool:
     return (urlsplit(url).hostname or "").lower() == (urlsplit(other).hostname or "").lower()
-
-
-Converted = tuple[str | None, str, list[str]]
-
-
-def convert_candidates(found: list[tuple[str, bytes, str | None, str | None]]) -> Converted:
-    """(text, what it was converted from, why the candidates before it failed); picklable for a worker process."""
-    errors = []
-    for label, content, filename, content_type in found:
-        try:
-            return to_text(content, filename=filename, content_type=content_type), label, errors
-        except ConversionError as exc:
-            errors.append(f"{label}: {exc.reason}")
-    return None, "", errors
-
-
-def convert(item: CrawledItem) -> Converted:
-    """(text, what it was converted from, why the candidates before it failed)."""
-    return convert_candidates(candidates(item))
-
-
-# --- conversion workers -------------------------------------------------------------------------------------------
-# A worker is ``python -c`` running ``serve_conversions``: no multiprocessing, so nothing depends on how the crawl
-# was started (a script without a ``__main__`` guard would be run again by a spawned child). Frames are a 4-byte
-# length and a pickle, both ways, answers in the order of the questions.
-
-_WORKER = "from pipeline.crawl import serve_conversions; serve_conversions()"
-
-
-def _frame(value: Any) -> bytes:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(data).to_bytes(4, "big") + data
-
-
-def serve_conversions() -> None:
-    """A worker's loop: candidates in on stdin, ``(True, convert_candidates(...))`` or ``(False, why)`` out."""
-    from pipeline.convert import _extractors
-
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print cannot break the frames
-    _extractors()  # trafilatura imported before the first page
-    while len(head := stdin.read(4)) == 4:
-        found = pickle.loads(stdin.read(int.from_bytes(head, "big")))
-        try:
-            answer: tuple[bool, Any] = (True, convert_candidates(found))
-        except Exception as exc:  # noqa: BLE001 - the item fails, as it would in this process
-            answer = (False, f"{type(exc).__name__}: {exc}")
-        stdout.write(_frame(answer))
-        stdout.flush()
-
-
-class WorkerDied(Exception):
-    """A conversion worker exited with pages in hand."""
-
-
-class _Converter(ProcessProtocol):
-    """The crawler's end of one worker: read by the reactor, no thread of its own."""
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.waiting: deque[Deferred] = deque()
-        self.ended = Deferred()
-        self.alive = True
-
-    def convert(self, found: list[tuple[str, bytes, str | None, str | None]]) -> Deferred:
-        answer: Deferred = Deferred()
-        self.waiting.append(answer)
-        self.transport.write(_frame(found))
-        return answer
-
-    def outReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's API
-        self.buffer += data
-        while len(self.buffer) >= 4:
-            size = int.from_bytes(self.buffer[:4], "big")
-            if len(self.buffer) < 4 + size:
-                return
-            ok, value = pickle.loads(bytes(self.buffer[4:4 + size]))
-            del self.buffer[:4 + size]
-            answer = self.waiting.popleft()
-            if ok:
-                answer.callback(value)
-            else:
-                answer.errback(RuntimeError(value))
-
-    def errReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's API
-        for line in data.decode("utf-8", "replace").splitlines():
-            if line.strip():
-                logger.warning("converter: %s", line)
-
-    def processEnded(self, reason: Any) -> None:  # noqa: N802 - Twisted's API
-        self.alive = False
-        while self.waiting:
-            self.waiting.popleft().errback(WorkerDied(reason.getErrorMessage()))
-        self.ended.callback(None)
 
 
 class NormalisePipeline(_Stage):
@@ -225,10 +104,10 @@ class NormalisePipeline(_Stage):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.processes = max(0, crawler.settings.getint("CHIDAO_CONVERT_PROCESSES", 1))
-        self.workers: list[_Converter] = []
-        self.dead: list[_Converter] = []
+        self.workers: list[Converter] = []
+        self.dead: list[Converter] = []
 
-    def _worker(self) -> _Converter | None:
+    def _worker(self) -> Converter | None:
         """The live worker with the fewest pages in hand, started when fewer than asked for are alive."""
         from twisted.internet import reactor
 
@@ -236,10 +115,10 @@ class NormalisePipeline(_Stage):
         if not self.processes:
             return None
         if len(self.workers) < self.processes:
-            worker = _Converter()
+            worker = Converter()
             root = str(Path(__file__).resolve().parent.parent)
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
-            reactor.spawnProcess(worker, sys.executable, [sys.executable, "-c", _WORKER], env=env)
+            reactor.spawnProcess(worker, sys.executable, [sys.executable, "-c", WORKER], env=env)
             self.workers.append(worker)
         return min(self.workers, key=lambda w: len(w.waiting))
 
