@@ -20,17 +20,17 @@ from store.search import TaskHit, TaskQuery
 def conditions(session: Session, query: TaskQuery) -> list[ColumnElement[bool]]:
     """The conditions a task must meet to match ``query`` (active cluster heads only)."""
     family = body_family(session, name=query.body) if query.body else None
-    return _search._conditions(session, query, family)
+    return _search.conditions(session, query, family)
 
 
 def hits(session: Session, directives: Sequence[Directive]) -> list[TaskHit]:
     """``directives`` (loaded with their bodies, topics and document) as tasks, in the order given."""
-    return _search._hits(session, directives, None, Role.ALL)
+    return _search.hits(session, directives, None, Role.ALL)
 
 
 def load(session: Session, ids: Sequence[int]) -> list[Directive]:
     """Directives by id with what ``hits`` reads, in the order of ``ids``."""
     from sqlalchemy import select
 
-    rows = {d.id: d for d in _search._load(session, select(Directive).where(Directive.id.in_(list(ids))))}
+    rows = {d.id: d for d in _search.load_directives(session, select(Directive).where(Directive.id.in_(list(ids))))}
     return [rows[i] for i in ids if i in rows]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 from storekit import stored, task
 
-from store import search
+from store import page_ids, search
 from store.bodies import body_family
 from store.models import Directive
 from store.search import ROLES, TaskQuery, count_tasks, search_tasks
@@ -69,9 +69,9 @@ QUERIES = [
 def _reference(session, query: TaskQuery) -> list[dict]:
     """The plain query and the ORM-built hits: what search returned before it read indexes in chunks."""
     family = body_family(session, name=query.body) if query.body else None
-    stmt = select(Directive).where(*search._conditions(session, query, family)).order_by(Directive.id.desc())
-    rows = search._load(session, stmt)
-    return [h.to_json() for h in search._hits(session, rows, family, ROLES.get(query.role, ROLES["lead"]))]
+    stmt = select(Directive).where(*search.conditions(session, query, family)).order_by(Directive.id.desc())
+    rows = search.load_directives(session, stmt)
+    return [h.to_json() for h in search.hits(session, rows, family, ROLES.get(query.role, ROLES["lead"]))]
 
 
 def _paged(session, query: TaskQuery, limit: int) -> list[dict]:
@@ -88,7 +88,7 @@ def _paged(session, query: TaskQuery, limit: int) -> list[dict]:
 def test_pages_are_those_of_the_plain_query(many, monkeypatch, sizes):
     for name, value in zip(("_FIRST_CHUNK", "_MAX_CHUNK", "_LISTED", "_PG_WINDOW", "_PG_WALK"), sizes,
                            strict=True):
-        monkeypatch.setattr(search, name, value)
+        monkeypatch.setattr(page_ids, name, value)
     for query in QUERIES:
         expected = _reference(many, query)
         assert len(expected) == count_tasks(many, query=query)
@@ -98,8 +98,8 @@ def test_pages_are_those_of_the_plain_query(many, monkeypatch, sizes):
 
 
 def test_change_feed_hits_match_the_orm_hits(many):
-    rows = search._load(many, select(Directive).where(Directive.seq > 10).order_by(Directive.seq).limit(40))
-    expected = [h.to_json() for h in search._hits(many, rows, None, ROLES["any"])]
+    rows = search.load_directives(many, select(Directive).where(Directive.seq > 10).order_by(Directive.seq).limit(40))
+    expected = [h.to_json() for h in search.hits(many, rows, None, ROLES["any"])]
     assert [h.to_json() for h in search.changes_since(many, seq=10, limit=40)] == expected
 
 
