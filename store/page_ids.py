@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, exists, func, literal_column, select, text, union_all
@@ -23,7 +22,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from store.bodies import BodyFamily
 from store.models import Directive, DirectiveBody, DirectiveTopic
-from store.task_query import TaskQuery, among, conditions, connection, fts_match, fts_terms, id_list
+from store.task_query import TaskQuery, among, conditions, connection, deadline_bounds, fts_match, fts_terms, id_list
 
 _FIRST_CHUNK = 256
 _MAX_CHUNK = 8192
@@ -83,13 +82,7 @@ def _deadline_ids(session: Session, query: TaskQuery) -> list[int] | None:
     walks the heads in id order through a sparse range; a capped read of the deadline index tells it exactly."""
     if session.get_bind().dialect.name != "sqlite":
         return None
-    bounds = []
-    if query.deadline_before:
-        bounds.append(Directive.deadline <= query.deadline_before)
-    if query.deadline_after:
-        bounds.append(Directive.deadline >= query.deadline_after)
-    if query.overdue:
-        bounds.append(Directive.deadline < (query.today or date.today()))
+    bounds = deadline_bounds(query)
     if not bounds:
         return None
     ids = id_list(session, select(Directive.id).where(*bounds).limit(_LISTED))

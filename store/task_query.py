@@ -99,6 +99,18 @@ def _body_condition(family: BodyFamily, roles: Sequence[str], probe: bool = Fals
     return or_(*parts)
 
 
+def deadline_bounds(query: TaskQuery) -> list[ColumnElement[bool]]:
+    """The deadline range of ``query``: its bounds, and before ``today`` when it asks for overdue tasks."""
+    bounds = []
+    if query.deadline_before:
+        bounds.append(Directive.deadline <= query.deadline_before)
+    if query.deadline_after:
+        bounds.append(Directive.deadline >= query.deadline_after)
+    if query.overdue:
+        bounds.append(Directive.deadline < (query.today or date.today()))
+    return bounds
+
+
 def conditions(session: Session, query: TaskQuery, family: BodyFamily | None, *, with_text: bool = True,
                 probe: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE of ``query``; ``with_text=False`` leaves out the free text (when the caller reads its index),
@@ -115,12 +127,8 @@ def conditions(session: Session, query: TaskQuery, family: BodyFamily | None, *,
         where.append(Directive.issuer_key.contains(key, autoescape=True))
     if query.status:
         where.append(Directive.review_status.in_(list(query.status)))
-    if query.deadline_before:
-        where.append(Directive.deadline <= query.deadline_before)
-    if query.deadline_after:
-        where.append(Directive.deadline >= query.deadline_after)
+    where += deadline_bounds(query)
     if query.overdue:
-        where.append(Directive.deadline < (query.today or date.today()))
         where.append(Directive.review_status != ReviewStatus.REJECTED)
     if query.source:
         where.append(Directive.document_id.in_(
