@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal_column, select, text, union_all
+from sqlalchemy import and_, exists, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -22,7 +22,17 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from store.bodies import BodyFamily
 from store.models import Directive, DirectiveBody, DirectiveTopic
-from store.task_query import TaskQuery, among, conditions, connection, deadline_bounds, fts_match, fts_terms, id_list
+from store.task_query import (
+    TaskQuery,
+    among,
+    conditions,
+    connection,
+    deadline_bounds,
+    fts_match,
+    fts_terms,
+    id_list,
+    id_lists,
+)
 
 _FIRST_CHUNK = 256
 _MAX_CHUNK = 8192
@@ -62,8 +72,11 @@ def _streams(session: Session, query: TaskQuery, family: BodyFamily | None,
     return None
 
 
-def _candidates(session: Session, streams: list[_Stream], below: int | None, size: int) -> list[int]:
-    """The ``size`` newest ids below ``below`` over all ``streams``, newest first."""
+def _candidates(session: Session, streams: list[_Stream], below: int | None, size: int) -> tuple[list[int], bool]:
+    """The newest ids below ``below`` over all ``streams``, newest first, and whether the streams are exhausted.
+
+    Each stream gives its ``size`` newest; every id down to the highest of the full streams' last ids is then
+    known, so all of those are candidates (a merged ministry's three streams give up to three chunks at once)."""
     arms = []
     for stream in streams:
         arm = select(stream.id.label("id")).where(*stream.where)
@@ -71,9 +84,12 @@ def _candidates(session: Session, streams: list[_Stream], below: int | None, siz
             arm = arm.select_from(stream.source)
         if below is not None:
             arm = arm.where(stream.id < below)
-        arms.append(arm.order_by(stream.id.desc()).limit(size).subquery())
-    stmt = union_all(*(select(a.c.id) for a in arms)) if len(arms) > 1 else select(arms[0].c.id)
-    return sorted(set(id_list(session, stmt)), reverse=True)[:size]
+        arms.append(arm.order_by(stream.id.desc()).limit(size))
+    lists = id_lists(session, arms)
+    full = [min(ids) for ids in lists if len(ids) >= size]
+    bound = max(full) if full else None
+    ids = sorted({i for ids in lists for i in ids if bound is None or i >= bound}, reverse=True)
+    return ids, bound is None
 
 
 def _deadline_ids(session: Session, query: TaskQuery) -> list[int] | None:
@@ -113,14 +129,15 @@ def page_ids(session: Session, query: TaskQuery, family: BodyFamily | None, role
         if listed is not None:
             candidates = listed[done:done + size]
             done += len(candidates)
+            exhausted = len(candidates) < size
         else:
-            candidates = _candidates(session, driver[0], below, size)  # type: ignore[index]
+            candidates, exhausted = _candidates(session, driver[0], below, size)  # type: ignore[index]
         if not candidates:
             return found
         hits = list(connection(session).execute(newest.where(*where, among(session, candidates))
                                            .limit(count - len(found))).scalars())
         found += hits
-        if len(found) >= count or len(candidates) < size:
+        if len(found) >= count or exhausted:
             return found
         below = candidates[-1]
         # The next chunk: what this one's rate of matches says is left to find, with a margin; 4x without a match.

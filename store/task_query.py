@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, and_, any_, bindparam, exists, func, literal_column, or_, select, text
+from sqlalchemy import Integer, and_, any_, bindparam, exists, func, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -159,6 +159,22 @@ def id_list(session: Session, stmt: Any) -> list[int]:
     if dialect == "postgresql":
         return connection(session).execute(select(func.array_agg(column))).scalar() or []
     return list(connection(session).execute(select(column)).scalars())
+
+
+def id_lists(session: Session, stmts: Sequence[Any]) -> list[list[int]]:
+    """The ids each of ``stmts`` selects, as ``id_list`` gives them, in one statement (one row per statement)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql") or len(stmts) == 1:
+        return [id_list(session, stmt) for stmt in stmts]
+    agg = func.json_group_array if dialect == "sqlite" else func.array_agg
+    parts = []
+    for k, stmt in enumerate(stmts):
+        ids = stmt.subquery()
+        parts.append(select(literal_column(str(k)).label("k"), agg(next(iter(ids.c))).label("ids")))
+    rows = dict(connection(session).execute(union_all(*parts)).all())
+    if dialect == "sqlite":
+        return [json.loads(rows.get(k) or "[]") for k in range(len(stmts))]
+    return [list(rows.get(k) or []) for k in range(len(stmts))]
 
 
 def among(session: Session, ids: Sequence[int], column: Any = Directive.id) -> ColumnElement[bool]:
