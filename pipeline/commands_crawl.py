@@ -21,19 +21,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="CHIDAO_DB", metavar="PATH|URL", show_default=False,
-                 help="SQLite file or database URL (postgresql+psycopg://…). Default: $CHIDAO_DB or ./chidao.db."),
-]
+from pipeline.console import DbOption, err, fail
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 DEMO_PORT = 8701  # the example sites' first port, when free: stable URLs, so a second demo run is incremental
 
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print(Text.assemble(("chidao: error: ", "bold red"), message))
-    return typer.Exit(code)
 
 
 def _logging(verbose: bool) -> None:
@@ -41,7 +32,7 @@ def _logging(verbose: bool) -> None:
 
     The level is the handler's: Scrapy sets its own loggers to DEBUG when a crawl starts.
     """
-    handler = RichHandler(console=_err, show_path=False, markup=False, rich_tracebacks=False)
+    handler = RichHandler(console=err, show_path=False, markup=False, rich_tracebacks=False)
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -57,7 +48,7 @@ def _crawl(settings: Any, plan: dict[str, list[str]]) -> dict[str, dict[str, Any
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[pages]} pages"),
                TextColumn("{task.fields[docs]} documents"), TimeElapsedColumn())
-    with Progress(*columns, console=_err) as progress:
+    with Progress(*columns, console=err) as progress:
         lines = {spider: progress.add_task(f"crawl {spider} ({', '.join(names)})", total=None, pages=0, docs=0)
                  for spider, names in plan.items()}
         counts: dict[str, dict[str, int]] = defaultdict(lambda: {"page": 0, "stored": 0, "dropped": 0})
@@ -90,7 +81,7 @@ def _process(db: str | None, workers: int) -> Any:
     from pipeline.process import process_documents
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=_err) as progress:
+    with Progress(*columns, console=err) as progress:
         line = progress.add_task("process (loading the models)", total=None)
 
         def show(outcome: Any) -> None:
@@ -145,16 +136,16 @@ def crawl(
     try:
         chosen = select(load_sources(sources_file), names)
     except SourceError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     try:
         check_schema(db)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if redis_url:
         try:
             check_redis(redis_url)
         except ConnectionError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     _logging(verbose)
     settings = crawl_settings(db=database_url(db), sources_file=str(sources_file) if sources_file else None,
                               since=day, max_pages=max_pages, redis_url=redis_url, run=run, refetch=refetch,
@@ -165,11 +156,11 @@ def crawl(
             raise typer.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--set")
         settings.set(name.strip(), value, priority="cmdline")
     stats = _crawl(settings, _plan(chosen))
-    _err.print(_stats_table(stats))
+    err.print(_stats_table(stats))
     failed = any(s.get("finish_reason") not in ("finished", None) for s in stats.values())
     if process:
         report = _process(db, workers)
-        _err.print(Text(f"processed {report.done}, failed {len(report.failed)}"))
+        err.print(Text(f"processed {report.done}, failed {len(report.failed)}"))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -213,14 +204,14 @@ def demo(
     try:
         upgrade(db)  # the bodies are synced from the gazetteer by the processing step
     except Exception as exc:
-        raise _fail(f"cannot prepare the store {url} ({type(exc).__name__}: {exc})") from None
+        raise fail(f"cannot prepare the store {url} ({type(exc).__name__}: {exc})") from None
     _logging(verbose)
     with _demo_sites() as (server, sources_file):
-        _err.print(Text(f"serving {len(server.urls)} example sites on 127.0.0.1; store: {url}"))
+        err.print(Text(f"serving {len(server.urls)} example sites on 127.0.0.1; store: {url}"))
         settings = crawl_settings(db=url, sources_file=str(sources_file), polite=False,
                                   log_level="INFO" if verbose else "WARNING")
         stats = _crawl(settings, _plan(list(load_sources(sources_file).values())))
-    _err.print(_stats_table(stats))
+    err.print(_stats_table(stats))
     report = _process(db, workers)
     with session_factory(db)() as session:
         summary = store_summary(session)

@@ -16,13 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+from pipeline.console import err, fail
+
 _out = Console(highlight=False, soft_wrap=True)
 
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print(Text.assemble(("chidao: error: ", "bold red"), message))
-    return typer.Exit(code)
 
 
 def train_command(
@@ -48,14 +45,14 @@ def train_command(
         try:
             reviews = reviewed_documents(db)
         except Exception as exc:
-            raise _fail(f"cannot read the reviewed tasks ({type(exc).__name__}: {exc})") from None
-        _err.print(f"{len(reviews)} documents with reviewed tasks")
-    with _err.status("training", spinner="dots") as status:
+            raise fail(f"cannot read the reviewed tasks ({type(exc).__name__}: {exc})") from None
+        err.print(f"{len(reviews)} documents with reviewed tasks")
+    with err.status("training", spinner="dots") as status:
         try:
             report = train(output or MODEL_DIR, config=config or CONFIG, extra=data or [], reviews=reviews,
                            folds=folds, seed=seed, progress=lambda msg: status.update(msg))
         except TrainingError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     table = Table(title="directive model", show_header=True)
     table.add_column("held-out folds")
     for col in ("precision", "recall", "f1"):
@@ -63,8 +60,8 @@ def train_command(
     for name, m in (("rules", report.rules_only), ("rules + model", report.with_model)):
         if m:
             table.add_row(name, *(f"{m[c]:.4f}" for c in ("precision", "recall", "f1")))
-    _err.print(table)
-    _err.print(f"{report.documents} documents, {report.reviewed_documents} reviewed, {report.examples} clauses "
+    err.print(table)
+    err.print(f"{report.documents} documents, {report.reviewed_documents} reviewed, {report.examples} clauses "
                f"({report.positives} directives); model in {report.output}")
 
 
@@ -79,15 +76,15 @@ def eval_command(
     from pipeline.evaluate import evaluate, extractor_outputs
 
     if not gold_dir.is_dir():
-        raise _fail(f"{gold_dir}: not a folder")
+        raise fail(f"{gold_dir}: not a folder")
     try:
         extractor = Extractor(model=not no_model)
     except Exception as exc:
-        raise _fail(f"cannot load the extractor ({type(exc).__name__}: {exc})") from None
+        raise fail(f"cannot load the extractor ({type(exc).__name__}: {exc})") from None
     try:
         report = evaluate(gold_dir, extractor_outputs(extractor))
     except GoldError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if not quiet:
         for name, lines in report.misses.items():
             _out.print(Text(f"{name}:"))

@@ -20,26 +20,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.console import DbOption, err, fail
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="CHIDAO_DB", metavar="PATH|URL", show_default=False,
-                 help="SQLite file or database URL (postgresql+psycopg://…). Default: $CHIDAO_DB or ./chidao.db."),
-]
-
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print(Text.assemble(("chidao: error: ", "bold red"), message))
-    return typer.Exit(code)
 
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=_err, transient=False)
+                    console=err, transient=False)
 
 
 def _check(db: str | None) -> None:
@@ -49,7 +41,7 @@ def _check(db: str | None) -> None:
     try:
         check_schema(db)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @contextmanager
@@ -76,10 +68,10 @@ def db_upgrade(db: DbOption = None) -> None:
     try:
         upgrade(db)
     except Exception as exc:
-        raise _fail(f"cannot upgrade {database_url(db)} ({type(exc).__name__}: {exc})") from None
+        raise fail(f"cannot upgrade {database_url(db)} ({type(exc).__name__}: {exc})") from None
     with session_factory(db)() as session, session.begin():
         synced = sync_gazetteer(session)
-    _err.print(Text(f"{database_url(db)}: schema up to date" + ("; bodies synced" if synced else "")))
+    err.print(Text(f"{database_url(db)}: schema up to date" + ("; bodies synced" if synced else "")))
 
 
 # --- ingest / process / status ---------------------------------------------------------------------------------
@@ -109,7 +101,7 @@ def ingest(
                 progress.console.print(Text.assemble(("chidao: error: ", "bold red"), f"{result.label}: {result.reason}"))
 
         report = ingest_paths(session, paths, source=source, published=published, on_result=show)
-    _err.print(Text(f"created {report.count('created')}, updated {report.count('updated')}, "
+    err.print(Text(f"created {report.count('created')}, updated {report.count('updated')}, "
                     f"unchanged {report.count('unchanged')}, failed {report.count('failed')}"))
     raise typer.Exit(1 if report.failed else 0)
 
@@ -138,7 +130,7 @@ def process(
         report = process_documents(db, workers=workers, retry_failed=retry_failed, reextract=reextract,
                                    everything=everything, limit=limit,
                                    on_start=lambda n: progress.update(task, total=n), on_outcome=show)
-    _err.print(Text(f"processed {report.done}, failed {len(report.failed)}"))
+    err.print(Text(f"processed {report.done}, failed {len(report.failed)}"))
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -188,7 +180,7 @@ def _query(session, text, body, role, topic, issuer, status_, before, after, ove
                            status=status_, deadline_before=before, deadline_after=after, overdue=overdue,
                            source=source, since=since)
     except QueryError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
 
 
 def _where(hit) -> str:  # noqa: ANN001
@@ -235,13 +227,13 @@ def search(
         try:
             page = search_tasks(session, query=query, limit=limit, cursor=cursor)
         except ValueError as exc:
-            raise _fail(str(exc), 2) from None
+            raise fail(str(exc), 2) from None
     if as_json:
         sys.stdout.write(json.dumps([h.to_json() for h in page.items], ensure_ascii=False) + "\n")
     else:
         Console(highlight=False).print(_table(page.items))
     if page.next_cursor:
-        _err.print(Text(f"more: --cursor {page.next_cursor}"))
+        err.print(Text(f"more: --cursor {page.next_cursor}"))
 
 
 def export(
@@ -277,7 +269,7 @@ def export(
                 with output.open("w", encoding="utf-8", newline="") as fh:
                     n = writer(hits, fh)
         sys.stdout.flush()
-    _err.print(Text(f"exported {n} tasks" + (f" to {output}" if output else "")))
+    err.print(Text(f"exported {n} tasks" + (f" to {output}" if output else "")))
 
 
 def register(app: typer.Typer) -> None:

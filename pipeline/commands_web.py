@@ -15,18 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="CHIDAO_DB", metavar="PATH|URL", show_default=False,
-                 help="SQLite file or database URL (postgresql+psycopg://…). Default: $CHIDAO_DB or ./chidao.db."),
-]
-
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print(Text.assemble(("chidao: error: ", "bold red"), message))
-    return typer.Exit(code)
+from pipeline.console import DbOption, err, fail
 
 
 @contextmanager
@@ -36,7 +25,7 @@ def _store(db: str | None):
     try:
         check_schema(db)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     with session_factory(db)() as session, session.begin():
         yield session
 
@@ -58,8 +47,8 @@ def serve(
     try:
         app = create_app(db, **({"open_reading": False} if closed else {}))
     except StoreError as exc:
-        raise _fail(str(exc)) from None
-    _err.print(Text(f"chidao: serving on http://{host}:{port}/ (API docs at /docs)"))
+        raise fail(str(exc)) from None
+    err.print(Text(f"chidao: serving on http://{host}:{port}/ (API docs at /docs)"))
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
 
 
@@ -72,7 +61,7 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise _fail("no password on standard input")
+            raise fail("no password on standard input")
         return line.rstrip("\r\n")
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
@@ -92,8 +81,8 @@ def user_add(
         try:
             add_user(session, name=name, password=password)
         except AccountError as exc:
-            raise _fail(str(exc)) from None
-    _err.print(Text(f"user {name} added"))
+            raise fail(str(exc)) from None
+    err.print(Text(f"user {name} added"))
 
 
 @user_app.command("passwd")
@@ -110,8 +99,8 @@ def user_passwd(
         try:
             set_password(session, name=name, password=password)
         except AccountError as exc:
-            raise _fail(str(exc)) from None
-    _err.print(Text(f"password of {name} set"))
+            raise fail(str(exc)) from None
+    err.print(Text(f"password of {name} set"))
 
 
 @user_app.command("list")
@@ -147,9 +136,9 @@ def token_add(
         try:
             _row, token = add_token(session, name=name, user=user)
         except AccountError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     print(token)
-    _err.print(Text(f"token {name} made: send it as 'Authorization: Bearer <token>'"))
+    err.print(Text(f"token {name} made: send it as 'Authorization: Bearer <token>'"))
 
 
 @token_app.command("list")
@@ -176,8 +165,8 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")],
         try:
             revoke_token(session, name=name)
         except AccountError as exc:
-            raise _fail(str(exc)) from None
-    _err.print(Text(f"token {name} revoked"))
+            raise fail(str(exc)) from None
+    err.print(Text(f"token {name} revoked"))
 
 
 def register(app: typer.Typer) -> None:
