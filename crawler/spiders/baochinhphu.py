@@ -5,23 +5,17 @@ Listings are newest first, so a page whose entries are all older than ``since`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import scrapy
 from scrapy.http import TextResponse
 
 from crawler.dates import parse_published
-from crawler.sources import Source
 from crawler.spiders.base import SourceSpider, first
 
 
 class BaochinhphuSpider(SourceSpider):
     name = "baochinhphu"
-
-    def start_requests_for(self, source: Source) -> Iterable[scrapy.Request]:
-        for url in source.listings:
-            yield self.listing_request(url, source, self.parse_listing)
 
     def parse_listing(self, response: TextResponse) -> Iterator[Any]:
         source = self.source_of(response)

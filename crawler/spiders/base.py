@@ -151,7 +151,10 @@ class SourceSpider(scrapy.Spider):
                 yield request
 
     def start_requests_for(self, source: Source) -> Iterable[scrapy.Request]:
-        raise NotImplementedError
+        """The source's listing pages, read by the spider's ``parse_listing``; spiders with other entry points
+        (sitemaps, feeds) say so."""
+        for url in source.listings:
+            yield self.listing_request(url, source, self.parse_listing)
 
     # -- requests -------------------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -40,10 +40,6 @@ def filename_of(response: Response, url: str) -> str:
 
 class VanbanSpider(SourceSpider):
     name = "vanban"
-
-    def start_requests_for(self, source: Source) -> Iterable[scrapy.Request]:
-        for url in source.listings:
-            yield self.listing_request(url, source, self.parse_listing)
 
     def parse_listing(self, response: TextResponse) -> Iterator[Any]:
         source = self.source_of(response)
