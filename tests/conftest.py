@@ -12,15 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from servicekit import unavailable
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +29,8 @@ def repo_root() -> Path:
 def shared_dir() -> Path:
     """``../shared`` (spec, dev set, scorer): skipped where absent, but a failure in CI, where it must be."""
     if not (SHARED_DIR / "eval" / "score.py").is_file():
-        reason = f"../shared not found ({SHARED_DIR}): the dev set is only in CI and the team's checkouts"
-        if in_ci():
-            pytest.fail(f"{reason}; CI must check it out beside the repository", pytrace=False)
-        pytest.skip(reason)
+        unavailable(f"../shared not found ({SHARED_DIR}): the dev set is only in CI and the team's checkouts",
+                    "CI must check it out beside the repository")
     return SHARED_DIR
 
 

@@ -85,5 +85,3 @@ def body(item: dict[str, Any], key: str = "body_html") -> str:
     return decode_bytes(item[key]).decode(item.get("encoding") or "utf-8")
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}

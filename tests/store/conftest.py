@@ -7,26 +7,21 @@ server answers the PostgreSQL cases are skipped with the reason, except in CI (`
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from servicekit import PG_SERVER, pg_admin_engine
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nlp.records import Body as BodyRecord
 from store.bodies import sync_bodies
 from store.db import get_engine, session_factory, upgrade
 
-PG_SERVER = os.environ.get("CHIDAO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TABLES = ("review_events", "directive_topics", "directive_bodies", "references", "figures", "directives",
           "documents", "body_successions", "bodies", "sources", "store_meta")
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -40,15 +35,7 @@ def sqlite_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    try:
-        admin = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        reason = f"PostgreSQL not reachable at {PG_SERVER} ({type(exc).__name__}: {str(exc).splitlines()[0]})"
-        if _in_ci():
-            pytest.fail(f"{reason}; CI must start it", pytrace=False)
-        pytest.skip(reason)
+    admin = pg_admin_engine()
     schema = f"chidao_test_{uuid.uuid4().hex[:10]}"
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))

@@ -8,7 +8,6 @@ skipped with the reason, except in CI (``CI=true``), where they fail.
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -16,12 +15,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from webkit import build_store, in_ci, make_client, token_of
+from servicekit import PG_SERVER, pg_admin_engine
+from sqlalchemy import text
+from webkit import build_store, make_client, token_of
 
 from store.db import get_engine
-
-PG_SERVER = os.environ.get("CHIDAO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,15 +59,7 @@ def sqlite_template(tmp_path_factory, extractor) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_admin():
-    try:
-        admin = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        reason = f"PostgreSQL not reachable at {PG_SERVER} ({type(exc).__name__}: {str(exc).splitlines()[0]})"
-        if in_ci():
-            pytest.fail(f"{reason}; CI must start it", pytrace=False)
-        pytest.skip(reason)
+    admin = pg_admin_engine()
     yield admin
     admin.dispose()
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webkit import PASSWORD, in_ci, token_of
+from servicekit import unavailable
+from webkit import PASSWORD, token_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,10 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 @pytest.fixture(scope="module")
 def chromium() -> Path:
     if not CHROMIUM.is_file():
-        reason = f"{CHROMIUM} not found (on Debian: apt-get install chromium)"
-        if in_ci():
-            pytest.fail(f"{reason}; CI must install it", pytrace=False)
-        pytest.skip(reason)
+        unavailable(f"{CHROMIUM} not found (on Debian: apt-get install chromium)", "CI must install it")
     return CHROMIUM
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -56,10 +55,6 @@ def token_of(db: str) -> str:
 
     with session_factory(db)() as session:
         return session.get(StoreMeta, "test_token").value
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 def make_client(db: str, **settings) -> TestClient:
