@@ -78,9 +78,10 @@ def match_form(text: str) -> str:
 _LONG = 2048
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=3)
 def _match_form_long(text: str) -> str:
-    """A document's whole text: several components ask for its match form in turn."""
+    """A document's whole text: several components ask for its match form in turn. Three entries hold the text,
+    its masked copy and one slice; more would keep old documents (up to the 20 MB input limit each) alive."""
     return _match_form(text)
 
 
